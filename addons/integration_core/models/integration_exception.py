@@ -1,0 +1,240 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+OPEN_STATES = ("new", "in_progress")
+
+
+class IntegrationException(models.Model):
+    """A failure that needs a person: the work queue of the dashboard.
+
+    Repeats of the same problem (same fingerprint) increment a counter on the
+    open exception instead of piling up new ones.
+    """
+
+    _name = "integration.exception"
+    _description = "Integration Exception"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "state_rank, severity_rank desc, last_seen desc, id desc"
+
+    name = fields.Char(string="Problem", required=True, tracking=True)
+    kind = fields.Selection(
+        [
+            ("unmapped_code", "Unmapped code"),
+            ("invalid_payload", "Invalid message"),
+            ("business_rule", "Business rule"),
+            ("dead_delivery", "Dead delivery"),
+            ("connection", "Connection"),
+            ("sla_breach", "SLA breach"),
+            ("other", "Other"),
+        ],
+        required=True,
+        default="other",
+        index=True,
+        tracking=True,
+    )
+    severity = fields.Selection(
+        [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")],
+        required=True,
+        default="medium",
+        tracking=True,
+    )
+    severity_rank = fields.Integer(compute="_compute_ranks", store=True)
+    state = fields.Selection(
+        [
+            ("new", "New"),
+            ("in_progress", "In progress"),
+            ("resolved", "Resolved"),
+            ("ignored", "Ignored"),
+        ],
+        required=True,
+        default="new",
+        index=True,
+        tracking=True,
+        group_expand="_group_expand_states",
+    )
+    state_rank = fields.Integer(compute="_compute_ranks", store=True)
+    system_id = fields.Many2one("integration.system", index=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda s: s.env.company
+    )
+    detail = fields.Text()
+    fingerprint = fields.Char(index=True, readonly=True)
+    count = fields.Integer(string="Occurrences", default=1, readonly=True)
+    first_seen = fields.Datetime(default=fields.Datetime.now, readonly=True)
+    last_seen = fields.Datetime(default=fields.Datetime.now, readonly=True)
+    user_id = fields.Many2one("res.users", string="Assigned to", tracking=True)
+    date_deadline = fields.Date(string="Deadline", tracking=True)
+    resolution_note = fields.Text(tracking=True)
+    suggested_fix = fields.Text(readonly=True)
+    res_model = fields.Char(string="Concerned model", readonly=True, index=True)
+    res_id = fields.Many2oneReference(
+        string="Concerned record", model_field="res_model", readonly=True
+    )
+    source_model = fields.Char(readonly=True, index=True)
+    source_id = fields.Many2oneReference(model_field="source_model", readonly=True)
+    source_label = fields.Char(string="Message", compute="_compute_source_label")
+
+    _sql_constraints = [
+        ("count_positive", "CHECK(count > 0)", "Occurrences are counted from 1.")
+    ]
+
+    @api.depends("state", "severity")
+    def _compute_ranks(self):
+        states = [s for s, _label in self._fields["state"].selection]
+        severities = [s for s, _label in self._fields["severity"].selection]
+        for exception in self:
+            exception.state_rank = states.index(exception.state)
+            exception.severity_rank = severities.index(exception.severity)
+
+    @api.depends("source_model", "source_id")
+    def _compute_source_label(self):
+        for exception in self:
+            source = exception._source()
+            exception.source_label = source._integration_label() if source else False
+
+    @api.model
+    def _group_expand_states(self, states, domain):
+        return [key for key, _label in self._fields["state"].selection]
+
+    def _source(self):
+        self.ensure_one()
+        if not (self.source_model and self.source_id):
+            return None
+        if self.source_model not in self.env:
+            return None
+        return self.env[self.source_model].browse(self.source_id).exists() or None
+
+    def _record(self):
+        self.ensure_one()
+        if not (self.res_model and self.res_id) or self.res_model not in self.env:
+            return None
+        return self.env[self.res_model].browse(self.res_id).exists() or None
+
+    # ------------------------------------------------------------------
+    # API for the rest of the suite
+    # ------------------------------------------------------------------
+    @api.model
+    def report(
+        self,
+        kind,
+        title,
+        detail=None,
+        fingerprint=None,
+        system=None,
+        record=None,
+        source=None,
+        severity="medium",
+        suggested_fix=None,
+    ):
+        """Open an exception, or count one more occurrence of an open one.
+
+        :param fingerprint: identifies "the same problem"; repeats while an
+            exception with it is open increment its counter
+        :param record: the business record concerned (order, picking...)
+        :param source: the message, delivery or event to reprocess
+        :return: the ``integration.exception`` record
+        """
+        exceptions = self.sudo()
+        if fingerprint:
+            existing = exceptions.search(
+                [("fingerprint", "=", fingerprint), ("state", "in", OPEN_STATES)],
+                limit=1,
+            )
+            if existing:
+                existing.write(
+                    {
+                        "count": existing.count + 1,
+                        "last_seen": fields.Datetime.now(),
+                        "detail": detail or existing.detail,
+                    }
+                )
+                return existing
+        company = (
+            (system and system.company_id)
+            or (record and "company_id" in record._fields and record.company_id[:1])
+            or self.env.company
+        )
+        return exceptions.create(
+            {
+                "name": title,
+                "kind": kind,
+                "severity": severity,
+                "detail": detail,
+                "fingerprint": fingerprint,
+                "system_id": system.id if system else False,
+                "company_id": company.id,
+                "res_model": record._name if record else False,
+                "res_id": record.id if record else False,
+                "source_model": source._name if source else False,
+                "source_id": source.id if source else False,
+                "suggested_fix": suggested_fix,
+            }
+        )
+
+    @api.model
+    def resolve_for(self, source, note=None):
+        """Resolve the open exceptions about ``source`` (e.g. after a success)."""
+        open_ones = self.sudo().search(
+            [
+                ("source_model", "=", source._name),
+                ("source_id", "in", source.ids),
+                ("state", "in", OPEN_STATES),
+            ]
+        )
+        open_ones.action_resolve(note)
+        return open_ones
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_take(self):
+        self.write({"state": "in_progress", "user_id": self.env.user.id})
+
+    def action_resolve(self, note=None):
+        vals = {"state": "resolved"}
+        if note:
+            vals["resolution_note"] = note
+        self.write(vals)
+
+    def action_ignore(self):
+        for exception in self:
+            if not exception.resolution_note:
+                raise UserError(
+                    self.env._(
+                        "Write in the resolution note why %(name)s can be ignored.",
+                        name=exception.name,
+                    )
+                )
+        self.write({"state": "ignored"})
+
+    def action_reopen(self):
+        self.write({"state": "new"})
+
+    def action_reprocess(self):
+        """Retry the source; a success resolves the exception."""
+        for exception in self:
+            source = exception._source()
+            if source is None:
+                raise UserError(
+                    self.env._(
+                        "%(name)s has nothing to reprocess.", name=exception.name
+                    )
+                )
+            if source._integration_reprocess():
+                exception.action_resolve(
+                    exception.resolution_note
+                    or self.env._("Reprocessed by %(user)s", user=self.env.user.name)
+                )
+        return True
+
+    def action_open_record(self):
+        self.ensure_one()
+        record = self._record() or self._source()
+        if record is None:
+            raise UserError(self.env._("The record no longer exists."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": record._name,
+            "res_id": record.id,
+            "view_mode": "form",
+        }
