@@ -1,0 +1,243 @@
+import time
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from ..tools import retry as retry_tools
+from ..tools import sender
+from ..tools.request_builder import build_body, build_request
+
+
+class IntegrationDelivery(models.Model):
+    """One event for one subscription: what was (or will be) sent, and how it went.
+
+    The ``webhook-id`` is the event id, so it is identical on every retry and
+    replay and receivers can deduplicate.
+    """
+
+    _name = "integration.delivery"
+    _description = "Webhook Delivery"
+    _inherit = ["integration.reprocess.mixin"]
+    _order = "id desc"
+
+    event_id = fields.Many2one(
+        "integration.event", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    subscription_id = fields.Many2one(
+        "integration.subscription",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    system_id = fields.Many2one(related="subscription_id.system_id", store=True)
+    event_type = fields.Char(related="event_id.type", string="Event type")
+    subject = fields.Char(related="event_id.subject")
+    message_id = fields.Char(
+        string="webhook-id", compute="_compute_message_id", help="Identical on retries."
+    )
+    state = fields.Selection(
+        [
+            ("pending", "Pending"),
+            ("delivered", "Delivered"),
+            ("dead", "Dead"),
+            ("cancelled", "Cancelled"),
+            ("shadow", "Shadow (not sent)"),
+        ],
+        required=True,
+        default="pending",
+        readonly=True,
+        index=True,
+    )
+    is_test = fields.Boolean(readonly=True)
+    attempt_count = fields.Integer(readonly=True)
+    next_attempt_at = fields.Datetime(readonly=True)
+    delivered_at = fields.Datetime(readonly=True)
+    last_status_code = fields.Integer(string="Last HTTP status", readonly=True)
+    last_error = fields.Char(readonly=True)
+    last_duration_ms = fields.Integer(readonly=True)
+    replay_count = fields.Integer(readonly=True)
+    attempt_ids = fields.One2many("integration.delivery.attempt", "delivery_id", readonly=True)
+    payload_preview = fields.Text(compute="_compute_payload_preview")
+
+    def init(self):
+        self.env.cr.execute(
+            """
+            CREATE INDEX IF NOT EXISTS integration_delivery_due_idx
+                ON integration_delivery (subscription_id, next_attempt_at, id)
+             WHERE state = 'pending'
+            """
+        )
+
+    @api.depends("event_id.uuid")
+    def _compute_message_id(self):
+        for delivery in self:
+            delivery.message_id = f"msg_{delivery.event_id.uuid}"
+
+    @api.depends("event_id", "subscription_id.payload_style")
+    def _compute_payload_preview(self):
+        for delivery in self:
+            _content_type, body = delivery._body()
+            delivery.payload_preview = body.decode()
+
+    @api.depends("event_type", "subscription_id")
+    def _compute_display_name(self):
+        for delivery in self:
+            delivery.display_name = (
+                f"{delivery.event_type} → {delivery.subscription_id.name}"
+            )
+
+    # ------------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------------
+    def _body(self):
+        content_type, body, _headers = build_body(
+            self.event_id.to_cloudevent(), self.subscription_id.payload_style
+        )
+        return content_type, body
+
+    def _post(self, session, signing, extra):
+        """Sign and POST this delivery; return the ``SendResult``."""
+        self.ensure_one()
+        hmac_secrets, ed_keys = signing
+        subscription = self.subscription_id
+        headers, body = build_request(
+            self.event_id.to_cloudevent(),
+            subscription.payload_style,
+            self.message_id,
+            int(time.time()),
+            hmac_secrets,
+            ed_keys,
+            extra,
+        )
+        return sender.post(session, subscription.target_url, headers, body, subscription.timeout)
+
+    def _send_now(self):
+        """Send this one delivery synchronously (test button, manual send)."""
+        self.ensure_one()
+        subscription = self.subscription_id.sudo()
+        subscription._check_url_safe()
+        session = sender.new_session()
+        try:
+            result = self._post(
+                session, subscription._signing_material(), subscription._extra_headers()
+            )
+        finally:
+            session.close()
+        self.env["integration.delivery.attempt"].sudo().create(self._attempt_vals(result))
+        self._record_result(result)
+        return result
+
+    def _attempt_vals(self, result):
+        return {
+            "delivery_id": self.id,
+            "number": self.attempt_count + 1,
+            "status_code": result.status,
+            "duration_ms": result.duration_ms,
+            "outcome": result.outcome,
+            "error": result.error,
+            "response_excerpt": result.excerpt,
+        }
+
+    def _record_result(self, result, blocked=False):
+        """Update the delivery after an attempt: delivered, retry later or dead."""
+        self.ensure_one()
+        attempts = self.attempt_count + 1
+        vals = {
+            "attempt_count": attempts,
+            "last_status_code": result.status,
+            "last_error": result.error[:500] if result.error else False,
+            "last_duration_ms": result.duration_ms,
+        }
+        if result.outcome == "success":
+            vals.update(state="delivered", delivered_at=fields.Datetime.now(), next_attempt_at=False)
+        elif result.outcome == "gone":
+            vals.update(state="cancelled", next_attempt_at=False)
+        else:
+            schedule = retry_tools.parse_schedule(self.subscription_id.retry_schedule)
+            delay = retry_tools.next_delay(schedule, attempts, result.retry_after)
+            if delay is None:
+                vals.update(state="dead", next_attempt_at=False)
+            else:
+                vals["next_attempt_at"] = fields.Datetime.now() + timedelta(seconds=delay)
+        self.write(vals)
+        if vals.get("state") == "dead":
+            self._report_dead()
+        elif vals.get("state") == "delivered" and self.replay_count:
+            self.env["integration.exception"].resolve_for(self)
+
+    def _report_dead(self):
+        self.ensure_one()
+        subscription = self.subscription_id
+        self.env["integration.exception"].report(
+            kind="dead_delivery",
+            title=self.env._(
+                "Webhooks to %(name)s could not be delivered", name=subscription.name
+            ),
+            detail=self.env._(
+                "Last delivery: %(event)s, %(attempts)s attempts. Last error: %(error)s",
+                event=self.display_name,
+                attempts=self.attempt_count,
+                error=self.last_error or "-",
+            ),
+            fingerprint=f"dead-deliveries:{subscription.id}",
+            system=subscription.system_id or None,
+            source=subscription,
+            record=self.event_id._linked_record(),
+            severity="high",
+            suggested_fix=self.env._(
+                "Check the endpoint with the partner; Reprocess replays every dead "
+                "delivery of this subscription."
+            ),
+        )
+
+    # ------------------------------------------------------------------
+    # Replay
+    # ------------------------------------------------------------------
+    def _check_can_replay(self):
+        if not self.env.user.has_group("integration_core.group_integration_user"):
+            raise AccessError(self.env._("Only integration users can replay deliveries."))
+        self.check_access("read")
+
+    def action_replay(self):
+        """Send again, same ``webhook-id``, with a fresh attempt budget."""
+        self._check_can_replay()
+        deliveries = self.sudo().filtered(lambda d: d.state != "pending")
+        for delivery in deliveries:
+            delivery.write(
+                {
+                    "state": "pending",
+                    "attempt_count": 0,
+                    "next_attempt_at": fields.Datetime.now(),
+                    "replay_count": delivery.replay_count + 1,
+                }
+            )
+        self.sudo().subscription_id.filtered(lambda s: s.state == "active")._enqueue_drain(
+            reason="replay"
+        )
+        return True
+
+    def _integration_reprocess(self):
+        self.action_replay()
+        return True
+
+    @api.model
+    def _cron_purge_delivered(self, batch_size=10000):
+        """Retention: delete old delivered, cancelled and shadow deliveries."""
+        params = self.env["ir.config_parameter"].sudo()
+        days = int(params.get_param("integration_webhook.delivery_retention_days", 30) or 0)
+        if days <= 0:
+            return 0
+        limit = fields.Datetime.now() - timedelta(days=days)
+        old = self.sudo().search(
+            [
+                ("state", "in", ("delivered", "cancelled", "shadow")),
+                ("create_date", "<", limit),
+            ],
+            limit=batch_size,
+        )
+        count = len(old)
+        old.unlink()
+        return count

@@ -1,0 +1,94 @@
+import secrets
+
+from odoo import api, fields, models
+
+from odoo.addons.integration_core.tools import signing
+
+DEFAULT_GRACE_HOURS = 24
+
+
+class IntegrationSubscriptionSecret(models.Model):
+    """A signing secret of a subscription, encrypted at rest.
+
+    Rotation keeps the previous secret valid until ``expires_at``: while
+    several are valid every delivery carries one signature per secret.
+    """
+
+    _name = "integration.subscription.secret"
+    _description = "Webhook Signing Secret"
+    _inherit = ["integration.encryption.mixin"]
+    _order = "id desc"
+
+    subscription_id = fields.Many2one(
+        "integration.subscription", required=True, ondelete="cascade", index=True
+    )
+    scheme = fields.Selection(
+        [("v1", "HMAC-SHA256 (v1)"), ("v1a", "Ed25519 (v1a)")], required=True
+    )
+    key_id = fields.Char(
+        required=True, readonly=True, help="Public, non-secret identifier of the key."
+    )
+    secret_encrypted = fields.Char(
+        required=True, readonly=True, groups="base.group_system", copy=False
+    )
+    public_key = fields.Char(
+        readonly=True, help="whpk_ public key (Ed25519 only): publish it to receivers."
+    )
+    hint = fields.Char(readonly=True, help="The last characters, to tell secrets apart.")
+    revealed = fields.Boolean(readonly=True, copy=False)
+    expires_at = fields.Datetime(
+        readonly=True, help="Empty for the current secret; set when it was rotated."
+    )
+    is_valid = fields.Boolean(compute="_compute_is_valid")
+
+    @api.depends("expires_at")
+    def _compute_is_valid(self):
+        now = fields.Datetime.now()
+        for secret in self:
+            secret.is_valid = not secret.expires_at or secret.expires_at > now
+
+    @api.model
+    def _grace_hours(self):
+        params = self.env["ir.config_parameter"].sudo()
+        return int(
+            params.get_param("integration_webhook.rotation_grace_hours", DEFAULT_GRACE_HOURS)
+        )
+
+    @api.model
+    def _generate(self, subscription):
+        """Create a secret for ``subscription``'s scheme; return the record."""
+        if subscription.signing_scheme == "v1a":
+            plaintext, public_key = signing.generate_ed25519_keypair()
+        else:
+            plaintext, public_key = signing.generate_hmac_secret(), False
+        secret = self.sudo().create(
+            {
+                "subscription_id": subscription.id,
+                "scheme": subscription.signing_scheme,
+                "key_id": f"key_{secrets.token_hex(6)}",
+                "secret_encrypted": self._encrypt_secret(plaintext),
+                "public_key": public_key,
+                "hint": plaintext[-4:] if subscription.signing_scheme == "v1" else public_key[-4:],
+            }
+        )
+        return secret
+
+    def _plaintext(self):
+        self.ensure_one()
+        return self._decrypt_secret(self.sudo().secret_encrypted)
+
+    def _reveal_action(self):
+        """Open the wizard that shows this secret once."""
+        self.ensure_one()
+        wizard = self.env["integration.secret.reveal"].create(
+            {"secret_id": self.id, "plaintext": self._plaintext()}
+        )
+        self.sudo().revealed = True
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "integration.secret.reveal",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": self.env._("Signing secret"),
+        }

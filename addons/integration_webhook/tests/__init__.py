@@ -1,0 +1,5 @@
+from . import test_tools
+from . import test_fan_out
+from . import test_delivery
+from . import test_security
+from . import test_public_keys

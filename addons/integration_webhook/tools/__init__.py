@@ -1,0 +1,1 @@
+"""Pure delivery logic: retry schedule, circuit breaker, request building, HTTP."""

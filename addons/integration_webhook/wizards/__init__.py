@@ -1,0 +1,2 @@
+from . import integration_secret_reveal
+from . import integration_replay_wizard
