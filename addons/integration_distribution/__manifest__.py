@@ -1,0 +1,18 @@
+{
+    "name": "Integration Distribution",
+    "summary": "Sales, stock and purchase glue of the integration suite: "
+    "order.accepted and shipment.dispatched events, partner codes in payloads, "
+    "order intake fields",
+    "version": "18.0.1.0.0",
+    "category": "Integrations",
+    "license": "LGPL-3",
+    "author": "Integration Backbone contributors",
+    "website": "https://github.com/integration-backbone/odoo-integration-suite",
+    "depends": ["integration_core", "sale_stock", "purchase_stock", "account"],
+    "data": [
+        "data/integration_event_type_data.xml",
+        "views/sale_order_views.xml",
+    ],
+    "demo": ["demo/integration_mapping_demo.xml"],
+    "installable": True,
+}

@@ -1,0 +1,5 @@
+from . import res_partner
+from . import product_product
+from . import stock_warehouse
+from . import sale_order
+from . import stock_picking

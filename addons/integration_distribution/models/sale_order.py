@@ -1,0 +1,117 @@
+from odoo import fields, models
+
+from ..tools import payloads
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    integration_system_id = fields.Many2one(
+        "integration.system",
+        string="Source system",
+        index="btree_not_null",
+        copy=False,
+        ondelete="restrict",
+        help="The partner system (web shop, marketplace, EDI gateway) this "
+        "order came from; its codes are used in the events about the order.",
+    )
+    integration_external_ref = fields.Char(
+        string="External reference",
+        copy=False,
+        index="btree_not_null",
+        help="The order's reference in the source system; unique per system.",
+    )
+
+    _sql_constraints = [
+        (
+            "integration_external_ref_uniq",
+            "unique(integration_system_id, integration_external_ref)",
+            "This external order reference already exists for this system.",
+        )
+    ]
+
+    def action_confirm(self):
+        result = super().action_confirm()
+        self._integration_emit_order_accepted()
+        return result
+
+    # ------------------------------------------------------------------
+    # order.accepted
+    # ------------------------------------------------------------------
+    def _integration_emit_order_accepted(self):
+        """Write one ``order.accepted`` event per confirmed order, in one batch.
+
+        An order whose data fails the schema still confirms: the core keeps
+        the event as ``invalid`` and opens an exception for the administrator.
+        """
+        if self.env.context.get("integration_no_events"):
+            return self.env["integration.event"]
+        orders = self.filtered(lambda order: order.state == "sale")
+        if not orders:
+            return self.env["integration.event"]
+        return self.env["integration.event"].emit_many(
+            [order._integration_order_accepted_item() for order in orders]
+        )
+
+    def _integration_order_accepted_item(self):
+        self.ensure_one()
+        return {
+            "type": "order.accepted",
+            "data": self._integration_order_accepted_data(),
+            "record": self,
+            "subject": payloads.order_subject(self.name),
+            "system": self.integration_system_id or None,
+        }
+
+    def _integration_order_accepted_data(self):
+        """The ``order.accepted`` v1 data of this order.
+
+        Read as superuser: whoever confirms the order may not read the
+        partner system or its mappings, but the event must be complete.
+        """
+        self.ensure_one()
+        order = self.sudo()
+        system = order.integration_system_id
+        lines = order.order_line.filtered(lambda line: not line.display_type)
+        Mapping = self.env["integration.mapping"]
+        skus = Mapping.codes_for(system, lines.product_id, "product", fallback=False)
+        uom_codes = Mapping.codes_for(system, lines.product_uom, "uom", fallback=False)
+        values = {
+            "id": order.id,
+            "name": order.name,
+            "client_order_ref": order.client_order_ref,
+            "external_ref": order.integration_external_ref,
+            "source_system": system.code,
+            "date_order": order.date_order,
+            "commitment_date": order.commitment_date,
+            "expected_date": order.expected_date,
+            "customer": order.partner_id._integration_address_values(
+                system, "customer"
+            ),
+            "ship_to": order.partner_shipping_id._integration_address_values(
+                system, "ship_to"
+            ),
+            "currency": order.currency_id.name,
+            "amount_untaxed": order.amount_untaxed,
+            "amount_tax": order.amount_tax,
+            "amount_total": order.amount_total,
+            "payment_term": order.payment_term_id.name,
+            "warehouse": order.warehouse_id._integration_values(system),
+        }
+        line_values = [
+            {
+                "id": line.id,
+                "product": line.product_id._integration_values(skus),
+                "description": line.name,
+                "quantity": line.product_uom_qty,
+                "uom": line.product_uom.name,
+                "uom_code": uom_codes.get(line.product_uom.id),
+                "price_unit": line.price_unit,
+                "discount": line.discount,
+                "price_subtotal": line.price_subtotal,
+            }
+            for line in lines
+        ]
+        return payloads.order_accepted_data(
+            values, line_values, digits=order.currency_id.decimal_places
+        )

@@ -1,0 +1,108 @@
+from odoo import models
+
+from ..tools import payloads
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    def _action_done(self):
+        result = super()._action_done()
+        self._integration_emit_shipment_dispatched()
+        return result
+
+    # ------------------------------------------------------------------
+    # shipment.dispatched
+    # ------------------------------------------------------------------
+    def _integration_emit_shipment_dispatched(self):
+        """One ``shipment.dispatched`` event per outgoing delivery now done.
+
+        ``_action_done`` runs once per validation for all the pickings
+        validated together; the quantities left for later move to a backorder
+        that is not done yet, and gets its own event when it ships.
+        """
+        if self.env.context.get("integration_no_events"):
+            return self.env["integration.event"]
+        pickings = self.filtered(
+            lambda p: p.state == "done" and p.picking_type_code == "outgoing"
+        )
+        if not pickings:
+            return self.env["integration.event"]
+        return self.env["integration.event"].emit_many(
+            [picking._integration_shipment_dispatched_item() for picking in pickings]
+        )
+
+    def _integration_source_order(self):
+        """The sale order this delivery ships, if any (first one)."""
+        self.ensure_one()
+        return self.sale_id or self.move_ids.sale_line_id.order_id[:1]
+
+    def _integration_shipment_dispatched_item(self):
+        self.ensure_one()
+        system = self.sudo()._integration_source_order().integration_system_id
+        return {
+            "type": "shipment.dispatched",
+            "data": self._integration_shipment_dispatched_data(),
+            "record": self,
+            "subject": payloads.shipment_subject(self.name),
+            "system": system or None,
+        }
+
+    def _integration_carrier_values(self, system):
+        """The carrier, when ``stock_delivery`` is installed and one is set."""
+        self.ensure_one()
+        carrier = self["carrier_id"] if "carrier_id" in self._fields else None
+        if not carrier:
+            return None
+        partner_code = None
+        if system:
+            partner_code = self.env["integration.mapping"].code_for(
+                system, carrier, kind="carrier", fallback=False
+            )
+        return {"id": carrier.id, "name": carrier.name, "partner_code": partner_code}
+
+    def _integration_shipment_dispatched_data(self):
+        """The ``shipment.dispatched`` v1 data of this delivery (read as superuser)."""
+        self.ensure_one()
+        picking = self.sudo()
+        order = picking._integration_source_order()
+        system = order.integration_system_id
+        moves = picking.move_ids.filtered(lambda m: m.state == "done")
+        Mapping = self.env["integration.mapping"]
+        skus = Mapping.codes_for(system, moves.product_id, "product", fallback=False)
+        uom_codes = Mapping.codes_for(system, moves.product_uom, "uom", fallback=False)
+        values = {
+            "id": picking.id,
+            "name": picking.name,
+            "origin": picking.origin,
+            "order_ref": order.name,
+            "client_order_ref": order.client_order_ref,
+            "external_ref": order.integration_external_ref,
+            "source_system": system.code,
+            "date_done": picking.date_done,
+            "carrier": picking._integration_carrier_values(system),
+            "tracking_ref": picking["carrier_tracking_ref"]
+            if "carrier_tracking_ref" in picking._fields
+            else None,
+            "ship_to": picking.partner_id._integration_address_values(system, "ship_to")
+            if picking.partner_id
+            else {"id": 0, "name": ""},
+            "warehouse": picking.picking_type_id.warehouse_id._integration_values(
+                system
+            ),
+        }
+        move_values = [
+            {
+                "id": move.id,
+                "product": move.product_id._integration_values(skus),
+                "quantity": move.quantity,
+                "uom": move.product_uom.name,
+                "uom_code": uom_codes.get(move.product_uom.id),
+                "move_lines": [
+                    {"lot": move_line.lot_id.name or move_line.lot_name}
+                    for move_line in move.move_line_ids
+                ],
+            }
+            for move in moves
+        ]
+        return payloads.shipment_dispatched_data(values, move_values)

@@ -1,0 +1,1 @@
+"""Pure helpers of the distribution glue: no ORM, no ``env``."""
