@@ -100,7 +100,7 @@ class IntegrationEvent(models.Model):
     # Emit API for producers
     # ------------------------------------------------------------------
     @api.model
-    def emit(
+    def _emit(
         self,
         type_code,
         data,
@@ -112,6 +112,9 @@ class IntegrationEvent(models.Model):
     ):
         """Write one event to the outbox, in the current transaction.
 
+        Private on purpose: a public method could be called over RPC by any
+        user to forge events that Odoo then signs and sends to partners.
+
         :param type_code: event type code, e.g. ``"order.accepted"``
         :param data: the event's ``data`` (JSON-serialisable), validated
             against the type's schema
@@ -120,7 +123,7 @@ class IntegrationEvent(models.Model):
         :param subject: the CloudEvents subject, e.g. ``"sale.order/42"``
         :return: the ``integration.event`` record
         """
-        return self.emit_many(
+        return self._emit_many(
             [
                 {
                     "type": type_code,
@@ -135,8 +138,8 @@ class IntegrationEvent(models.Model):
         )
 
     @api.model
-    def emit_many(self, items):
-        """Emit several events at once; see :meth:`emit` for the item keys."""
+    def _emit_many(self, items):
+        """Emit several events at once; see :meth:`_emit` for the item keys."""
         source = self._event_source()
         vals_list = []
         invalid = []

@@ -4,3 +4,4 @@ from . import test_exception
 from . import test_security
 from . import test_mapping
 from . import test_mapping_tools
+from . import test_schema_url

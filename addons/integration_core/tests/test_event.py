@@ -10,7 +10,7 @@ from .common import IntegrationCase
 @tagged("post_install", "-at_install")
 class TestEventOutbox(IntegrationCase):
     def emit(self, message="hi", **kwargs):
-        return self.env["integration.event"].emit(
+        return self.env["integration.event"]._emit(
             "integration.ping", {"message": message}, **kwargs
         )
 
@@ -34,7 +34,7 @@ class TestEventOutbox(IntegrationCase):
         first = self.emit(subject="orders/A")
         second = self.emit(subject="orders/A")
         other = self.emit(subject="orders/B")
-        batch = self.env["integration.event"].emit_many(
+        batch = self.env["integration.event"]._emit_many(
             [
                 {"type": "integration.ping", "data": {"message": "x"}, "subject": "orders/A"},
                 {"type": "integration.ping", "data": {"message": "y"}, "subject": "orders/A"},
@@ -45,7 +45,7 @@ class TestEventOutbox(IntegrationCase):
         self.assertEqual(batch.mapped("sequence"), [first.sequence + 2, first.sequence + 3])
 
     def test_invalid_data_is_kept_and_reported(self):
-        event = self.env["integration.event"].emit(
+        event = self.env["integration.event"]._emit(
             "integration.ping", {"message": 42, "extra": True}
         )
         self.assertEqual(event.state, "invalid")
@@ -62,11 +62,11 @@ class TestEventOutbox(IntegrationCase):
 
     def test_unknown_type_refused(self):
         with self.assertRaisesRegex(Exception, "Unknown event type"):
-            self.env["integration.event"].emit("no.such.type", {})
+            self.env["integration.event"]._emit("no.such.type", {})
 
     def test_emit_as_unprivileged_user(self):
         """Producers run as whoever confirmed the order: the outbox must accept it."""
-        event = self.env["integration.event"].with_user(self.plain_user).emit(
+        event = self.env["integration.event"].with_user(self.plain_user)._emit(
             "integration.ping", {"message": "hello"}
         )
         self.assertTrue(event.exists())

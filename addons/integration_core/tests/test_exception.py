@@ -40,7 +40,7 @@ class TestExceptionQueue(IntegrationCase):
             exception.action_reprocess()
 
     def test_reprocess_invalid_event_source(self):
-        event = self.env["integration.event"].emit("integration.ping", {"message": 1})
+        event = self.env["integration.event"]._emit("integration.ping", {"message": 1})
         exception = self.env["integration.exception"].search(
             [("source_model", "=", "integration.event"), ("source_id", "=", event.id)]
         )

@@ -52,7 +52,7 @@ class WebhookCase(IntegrationCase):
         return self.env["integration.subscription"].create(vals)
 
     def emit(self, message="hello", **kwargs):
-        return self.env["integration.event"].emit(
+        return self.env["integration.event"]._emit(
             "integration.ping", {"message": message}, **kwargs
         )
 

@@ -67,7 +67,7 @@ class TestFanOut(WebhookCase):
             filter_domain="[('kind', '=', 'wms')]",
         )
         with trap_jobs():
-            kept, dropped = self.env["integration.event"].emit_many(
+            kept, dropped = self.env["integration.event"]._emit_many(
                 [
                     {"type": "test.system.changed", "data": {"message": "x"}, "record": wms},
                     {"type": "test.system.changed", "data": {"message": "y"}, "record": self.system},

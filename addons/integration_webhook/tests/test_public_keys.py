@@ -23,7 +23,7 @@ class TestPublicKeys(HttpCase):
                 }
             )
             with trap_jobs():
-                self.env["integration.event"].emit("integration.ping", {"message": "ed"})
+                self.env["integration.event"]._emit("integration.ping", {"message": "ed"})
             with trap_jobs():
                 subscription._drain()
             [request] = receiver.received
