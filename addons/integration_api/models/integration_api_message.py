@@ -1,0 +1,195 @@
+import json
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.integration_core.exceptions import IntegrationError
+
+from ..tools.request import ApiError, ApiRequest, ApiResult
+
+
+class IntegrationApiMessage(models.Model):
+    """An inbound request kept so that nothing a partner sent is lost.
+
+    Routes declared with ``keep_message=True`` keep every request here. When
+    the handler raises an ``IntegrationError`` (unmapped code, business rule)
+    the message waits in ``needs_fix`` with an exception; once a person fixed
+    the cause, reprocessing runs the handler again on the stored body.
+    """
+
+    _name = "integration.api.message"
+    _inherit = ["integration.reprocess.mixin"]
+    _description = "Integration API Message"
+    _order = "id desc"
+
+    name = fields.Char(compute="_compute_name", store=True)
+    system_id = fields.Many2one("integration.system", required=True, index=True, readonly=True,
+                                ondelete="cascade")
+    company_id = fields.Many2one("res.company", index=True, readonly=True)
+    api_key_id = fields.Many2one("integration.api.key", readonly=True, ondelete="set null")
+    route = fields.Char(readonly=True, required=True, help="e.g. 'POST /orders'")
+    path = fields.Char(readonly=True)
+    path_params = fields.Json(readonly=True)
+    query = fields.Json(readonly=True)
+    body = fields.Json(readonly=True)
+    body_text = fields.Text(string="Body (JSON)", compute="_compute_texts")
+    correlation_id = fields.Char(string="Request ID", readonly=True, index=True)
+    idempotency_key = fields.Char(readonly=True)
+    state = fields.Selection(
+        [
+            ("received", "Received"),
+            ("done", "Done"),
+            ("needs_fix", "Needs a fix"),
+            ("rejected", "Rejected"),
+            ("failed", "Failed"),
+        ],
+        required=True, default="received", index=True, readonly=True,
+    )
+    result_status = fields.Integer(readonly=True)
+    result_body = fields.Json(readonly=True)
+    result_text = fields.Text(string="Result (JSON)", compute="_compute_texts")
+    error = fields.Text(readonly=True)
+    exception_id = fields.Many2one("integration.exception", readonly=True, ondelete="set null")
+    attempt_count = fields.Integer(readonly=True, default=1)
+    res_model = fields.Char(string="Records model", readonly=True)
+    res_ids = fields.Char(string="Record IDs", readonly=True)
+
+    @api.depends("route", "correlation_id")
+    def _compute_name(self):
+        for message in self:
+            message.name = f"{message.route or ''} {message.correlation_id or ''}".strip()
+
+    @api.depends("body", "result_body")
+    def _compute_texts(self):
+        for message in self:
+            message.body_text = json.dumps(message.body, indent=2, ensure_ascii=False)
+            message.result_text = (
+                json.dumps(message.result_body, indent=2, ensure_ascii=False)
+                if message.result_body is not None else False
+            )
+
+    # ------------------------------------------------------------------
+    # Outcomes, called by the dispatcher
+    # ------------------------------------------------------------------
+    def _mark_done(self, status, body, records=None):
+        vals = {"state": "done", "result_status": status, "result_body": body, "error": False}
+        if records:
+            vals.update(res_model=records._name, res_ids=",".join(map(str, records.ids)))
+        self.write(vals)
+        self.env["integration.exception"].resolve_for(self)
+
+    def _mark_needs_fix(self, error):
+        """Keep the message for a person and open (or count) its exception."""
+        self.ensure_one()
+        exception = self.env["integration.exception"].report(
+            kind=error.kind,
+            title=error.message,
+            detail=self.env._("Message %(name)s on %(route)s", name=self.name, route=self.route)
+            + (f"\n{error.pointer}" if error.pointer else ""),
+            fingerprint=error.fingerprint(self.system_id),
+            system=self.system_id,
+            source=self,
+            severity=error.severity,
+            suggested_fix=error.suggested_fix,
+        )
+        self.write({"state": "needs_fix", "error": error.message, "exception_id": exception.id})
+        return exception
+
+    def _mark_failed(self, status, title, detail=None, unexpected=False):
+        """A refused (4xx) or crashed (5xx) attempt; a crash needs a person."""
+        self.ensure_one()
+        vals = {"state": "failed" if unexpected else "rejected", "result_status": status,
+                "error": detail or title}
+        if unexpected:
+            exception = self.env["integration.exception"].report(
+                kind="other",
+                title=self.env._("API message %(route)s crashed", route=self.route),
+                detail=detail,
+                fingerprint=f"api-crash:{self.system_id.code}:{self.route}",
+                system=self.system_id,
+                source=self,
+                severity="high",
+                suggested_fix=self.env._(
+                    "Read the server log for the request id, fix the cause, then reprocess."
+                ),
+            )
+            vals["exception_id"] = exception.id
+        self.write(vals)
+
+    def _status_body(self):
+        """What ``GET /api/v1/messages/{id}`` answers."""
+        self.ensure_one()
+        body = {
+            "message_id": self.id,
+            "status": self.state,
+            "route": self.route,
+            "request_id": self.correlation_id,
+            "received_at": self.create_date,
+            "updated_at": self.write_date,
+        }
+        if self.result_status:
+            body["result_status"] = self.result_status
+        if self.result_body is not None and self.state == "done":
+            body["result"] = self.result_body
+        if self.state in ("needs_fix", "rejected", "failed"):
+            body["detail"] = self.error
+        return body
+
+    # ------------------------------------------------------------------
+    # Reprocess (integration.reprocess.mixin)
+    # ------------------------------------------------------------------
+    def _integration_reprocess(self):
+        """Run the handler again on the stored body, as the system's user."""
+        dispatcher = self.env["integration.api.dispatcher"].sudo()
+        for message in self.sudo():
+            route = self.env["integration.api.router"]._api_route_table().get(message.route)
+            if route is None:
+                raise UserError(self.env._("The route %(route)s no longer exists.",
+                                           route=message.route))
+            api_request = ApiRequest(
+                system=message.system_id,
+                api_key=message.api_key_id,
+                method=route.method,
+                path=message.path,
+                path_params=message.path_params or {},
+                query=message.query or {},
+                body=message.body,
+                raw_body=json.dumps(message.body).encode(),
+                headers={},
+                correlation_id=message.correlation_id,
+                idempotency_key=message.idempotency_key,
+                message=message,
+                route=route,
+            )
+            message.attempt_count += 1
+            try:
+                with self.env.cr.savepoint():
+                    result = dispatcher._api_call_handler(route, api_request)
+            except IntegrationError as error:
+                message._mark_needs_fix(error)
+                raise UserError(
+                    self.env._("Still not possible: %(error)s", error=error.message)
+                ) from None
+            except (ApiError, UserError) as error:
+                raise UserError(str(error)) from None
+            message._mark_done(result.status, dispatcher._api_jsonable(result.body), result.records)
+        return True
+
+    def action_reprocess(self):
+        self._integration_reprocess()
+        return True
+
+    # ------------------------------------------------------------------
+    # API resource: GET /api/v1/messages/{id}
+    # ------------------------------------------------------------------
+    @api.model
+    def _api_get_message(self, api_request):
+        """Status of a kept message; only the system that sent it may see it."""
+        try:
+            message_id = int(api_request.path_params["id"])
+        except ValueError:
+            raise ApiError(404, "Not Found", "No such message.", problem_type="not-found") from None
+        message = self.sudo().browse(message_id).exists()
+        if not message or message.system_id != api_request.system:
+            raise ApiError(404, "Not Found", "No such message.", problem_type="not-found")
+        return ApiResult(200, message._status_body())

@@ -1,0 +1,94 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+LOG_COLUMNS = (
+    "date", "method", "path", "route", "status", "duration_ms", "system_id",
+    "api_key_id", "company_id", "remote_addr", "request_headers", "body_excerpt",
+    "correlation_id", "trace_id", "idempotency_key", "res_model", "res_ids",
+    "error_title", "error_detail", "message_id",
+)
+
+
+class IntegrationApiRequestLog(models.Model):
+    """One row per API request: who, what, how it ended, what it touched.
+
+    Written with a single INSERT in the request's transaction. Headers are
+    redacted and bodies cut to an excerpt before they get here; secrets never do.
+    """
+
+    _name = "integration.api.request.log"
+    _description = "Integration API Request Log"
+    _order = "date desc, id desc"
+    _log_access = False
+    _rec_name = "path"
+
+    date = fields.Datetime(required=True, readonly=True, index=True, default=fields.Datetime.now)
+    method = fields.Char(readonly=True)
+    path = fields.Char(readonly=True)
+    route = fields.Char(readonly=True, help="The matched route, e.g. 'POST /orders'.")
+    status = fields.Integer(readonly=True, index=True)
+    duration_ms = fields.Float(string="Duration (ms)", readonly=True, digits=(16, 2))
+    system_id = fields.Many2one("integration.system", readonly=True, index=True, ondelete="set null")
+    api_key_id = fields.Many2one("integration.api.key", readonly=True, index=True, ondelete="set null")
+    company_id = fields.Many2one("res.company", readonly=True, index=True)
+    remote_addr = fields.Char(readonly=True)
+    request_headers = fields.Text(readonly=True, help="Redacted: secrets are shown as ***.")
+    body_excerpt = fields.Text(readonly=True)
+    correlation_id = fields.Char(string="Request ID", readonly=True, index=True)
+    trace_id = fields.Char(readonly=True, index=True, help="W3C traceparent trace id.")
+    idempotency_key = fields.Char(readonly=True)
+    res_model = fields.Char(string="Records model", readonly=True)
+    res_ids = fields.Char(string="Record IDs", readonly=True)
+    error_title = fields.Char(readonly=True)
+    error_detail = fields.Text(readonly=True)
+    message_id = fields.Many2one("integration.api.message", readonly=True, ondelete="set null")
+    is_error = fields.Boolean(compute="_compute_is_error", search="_search_is_error")
+
+    @api.depends("status")
+    def _compute_is_error(self):
+        for log in self:
+            log.is_error = log.status >= 400
+
+    def _search_is_error(self, operator, value):
+        positive = (operator == "=") == bool(value)
+        return [("status", ">=" if positive else "<", 400)]
+
+    @api.model
+    def _insert(self, values):
+        """Write one log row with one INSERT (no ORM overhead on the hot path)."""
+        columns = [column for column in LOG_COLUMNS if column in values]
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO integration_api_request_log (%s) VALUES (%s)",
+                SQL(", ").join(SQL.identifier(column) for column in columns),
+                SQL(", ").join(SQL("%s", values[column]) for column in columns),
+            )
+        )
+
+    def action_open_records(self):
+        self.ensure_one()
+        ids = [int(i) for i in (self.res_ids or "").split(",") if i.strip().isdigit()]
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "view_mode": "list,form",
+            "domain": [("id", "in", ids)],
+            "name": self.env._("Records of request %(id)s", id=self.correlation_id),
+        }
+
+    @api.model
+    def _cron_purge(self, batch_size=50000):
+        params = self.env["ir.config_parameter"].sudo()
+        days = int(params.get_param("integration_api.request_log_retention_days", 30) or 0)
+        if days <= 0:
+            return 0
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM integration_api_request_log WHERE id IN ("
+                "SELECT id FROM integration_api_request_log "
+                "WHERE date < (now() AT TIME ZONE 'UTC') - make_interval(days => %s) LIMIT %s)",
+                days,
+                batch_size,
+            )
+        )
+        return self.env.cr.rowcount

@@ -1,0 +1,1 @@
+from . import integration_api_key_issue_wizard
