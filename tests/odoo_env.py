@@ -1,0 +1,61 @@
+"""Direct database access for tests and benchmarks, as Odoo business code has.
+
+The test process loads the registry of the database and commits like any
+Odoo transaction would; the started server does the delivering.
+"""
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+
+import odoo
+from odoo import SUPERUSER_ID, api
+
+_loaded = {}
+
+
+def test_settings():
+    """``(config path, database)`` from the environment set by ``setup/test``."""
+    conf = os.environ.get("INTEGRATION_TEST_CONF")
+    db = os.environ.get("INTEGRATION_TEST_DB")
+    if not conf or not db:
+        raise RuntimeError(
+            "INTEGRATION_TEST_CONF and INTEGRATION_TEST_DB must be set: run the "
+            "suite through setup/test"
+        )
+    return conf, db
+
+
+def load(conf, db):
+    """Parse the Odoo configuration once and return the database's registry."""
+    if "conf" not in _loaded:
+        odoo.tools.config.parse_config(["-c", conf, "--log-level=warn"])
+        _loaded["conf"] = conf
+    return odoo.modules.registry.Registry(db)
+
+
+@contextlib.contextmanager
+def environment(registry, context=None):
+    """A superuser environment in a transaction committed on exit."""
+    with registry.cursor() as cr:
+        yield api.Environment(cr, SUPERUSER_ID, context or {})
+
+
+def create_database(conf, db, modules):
+    """A fresh database with ``modules`` installed (for standalone runs)."""
+    subprocess.run(
+        [sys.executable, "-m", "odoo", "-c", conf, "-d", db, "-i", modules,
+         "--stop-after-init", "--log-level=warn"],
+        check=True,
+    )
+
+
+def wait_until(predicate, timeout, interval=0.1):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()
