@@ -1,7 +1,8 @@
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
-from psycopg2 import IntegrityError
 
 from ..exceptions import UnmappedCodeError
 from .common import IntegrationCase
@@ -102,7 +103,12 @@ class TestMapping(IntegrationCase):
             rows = [line.split(",") for line in csv.splitlines()[1:]]
             result = self.Mapping.load(fields, rows)
         self.assertFalse(result["messages"], result["messages"])
-        imported = self.Mapping.search([("external_code", "in", ("G-77", "SHIPPED"))])
+        imported = self.Mapping.search(
+            [
+                ("system_id", "=", self.system.id),
+                ("external_code", "in", ("G-77", "SHIPPED")),
+            ]
+        )
         self.assertEqual(len(imported), 2)
         self.assertEqual(
             self.Mapping.resolve(self.system, "customer", "G-77"), self.globex

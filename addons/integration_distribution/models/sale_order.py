@@ -49,7 +49,7 @@ class SaleOrder(models.Model):
         orders = self.filtered(lambda order: order.state == "sale")
         if not orders:
             return self.env["integration.event"]
-        return self.env["integration.event"].emit_many(
+        return self.env["integration.event"]._emit_many(
             [order._integration_order_accepted_item() for order in orders]
         )
 

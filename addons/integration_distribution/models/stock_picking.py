@@ -28,7 +28,7 @@ class StockPicking(models.Model):
         )
         if not pickings:
             return self.env["integration.event"]
-        return self.env["integration.event"].emit_many(
+        return self.env["integration.event"]._emit_many(
             [picking._integration_shipment_dispatched_item() for picking in pickings]
         )
 

@@ -1,5 +1,6 @@
-from odoo.addons.integration_core.tests.common import IntegrationCase
 from odoo.tests import new_test_user
+
+from odoo.addons.integration_core.tests.common import IntegrationCase
 
 
 class DistributionCase(IntegrationCase):

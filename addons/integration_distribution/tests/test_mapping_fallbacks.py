@@ -1,7 +1,8 @@
 """The core resolver with the models of sales and stock installed."""
 
-from odoo.addons.integration_core.exceptions import UnmappedCodeError
 from odoo.tests import tagged
+
+from odoo.addons.integration_core.exceptions import UnmappedCodeError
 
 from .common import DistributionCase
 

@@ -5,6 +5,7 @@ from psycopg2 import IntegrityError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.integration_core.models.integration_event import IntegrationEvent
 from odoo.addons.integration_core.tools.json_schema import validation_errors
 
 from ..models.sale_order import SaleOrder
@@ -47,14 +48,16 @@ class TestOrderAccepted(DistributionCase):
 
     def test_confirming_many_orders_emits_one_batch(self):
         orders = self.make_order() | self.make_order()
-        with patch.object(
-            type(self.Event),
-            "emit_many",
-            autospec=True,
-            side_effect=type(self.Event).emit_many,
-        ) as emit_many:
+        batches = []
+        original = IntegrationEvent._emit_many
+
+        def spy(event_model, items):
+            batches.append(len(items))
+            return original(event_model, items)
+
+        with patch.object(IntegrationEvent, "_emit_many", spy):
             orders.action_confirm()
-        self.assertEqual(emit_many.call_count, 1)
+        self.assertEqual(batches, [2])
         self.assertEqual(len(self.events("order.accepted", orders)), 2)
 
     def test_sections_and_notes_are_not_lines(self):

@@ -4,8 +4,9 @@ import doctest
 import json
 from pathlib import Path
 
-from odoo.addons.integration_core.tools.json_schema import validation_errors
 from odoo.tests import BaseCase, tagged
+
+from odoo.addons.integration_core.tools.json_schema import validation_errors
 
 from ..tools import payloads
 

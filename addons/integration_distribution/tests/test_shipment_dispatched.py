@@ -1,5 +1,6 @@
-from odoo.addons.integration_core.tools.json_schema import validation_errors
 from odoo.tests import Form, tagged
+
+from odoo.addons.integration_core.tools.json_schema import validation_errors
 
 from .common import DistributionCase
 
