@@ -3,3 +3,4 @@ from . import product_product
 from . import stock_warehouse
 from . import sale_order
 from . import stock_picking
+from . import sale_order_intake

@@ -2,3 +2,4 @@ from . import test_payloads
 from . import test_mapping_fallbacks
 from . import test_order_accepted
 from . import test_shipment_dispatched
+from . import test_order_intake

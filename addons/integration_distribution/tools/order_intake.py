@@ -1,0 +1,104 @@
+"""Pure helpers of the channel order intake (``POST /api/v1/orders``): no ORM.
+
+>>> parse_requested_date("2026-03-01")
+datetime.datetime(2026, 3, 1, 0, 0)
+>>> parse_requested_date("2026-03-01T10:00:00+02:00")
+datetime.datetime(2026, 3, 1, 8, 0)
+>>> parse_requested_date(None) is None
+True
+>>> order_status("sale", "no", [{"state": "assigned", "shipped": False}])
+'reserved'
+>>> order_status("sale", "no", [{"state": "done", "shipped": True},
+...                             {"state": "confirmed", "shipped": False}])
+'partially_shipped'
+"""
+
+import datetime as dt
+
+__all__ = [
+    "ORDER_STATUSES",
+    "line_codes",
+    "order_status",
+    "parse_requested_date",
+]
+
+ORDER_STATUSES = (
+    "received",
+    "accepted",
+    "reserved",
+    "partially_shipped",
+    "shipped",
+    "delivered",
+    "invoiced",
+    "cancelled",
+)
+
+
+def parse_requested_date(value):
+    """A naive UTC datetime from an ISO 8601 date or date-time, or ``None``.
+
+    A date alone means midnight UTC of that day; an offset is converted.
+
+    :raise ValueError: when the text is no ISO 8601 date
+    """
+    if not value:
+        return None
+    if len(value) == 10:
+        return dt.datetime.combine(dt.date.fromisoformat(value), dt.time())
+    parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
+    return parsed
+
+
+def line_codes(lines, key):
+    """The ``key`` value of every line, ``None`` where absent (keeps positions
+    so that pointer templates like ``/lines/{index}/sku`` stay right).
+
+    >>> line_codes([{"sku": "A"}, {"gtin": "1"}, {"sku": "B"}], "sku")
+    ['A', None, 'B']
+    """
+    return [line.get(key) for line in lines]
+
+
+def order_status(state, invoice_status, deliveries, delivered=False):
+    """The channel status of an order, from the most advanced fact.
+
+    :param state: ``sale.order`` state
+    :param invoice_status: ``sale.order`` invoice status (``invoiced`` when
+        everything is invoiced)
+    :param deliveries: the outgoing pickings, each ``{"state": picking state,
+        "shipped": whether it is done with something shipped}``
+    :param delivered: proof of delivery received (set by delivery milestones)
+    :return: one of :data:`ORDER_STATUSES`
+
+    >>> order_status("cancel", "no", [])
+    'cancelled'
+    >>> order_status("draft", "no", [])
+    'received'
+    >>> order_status("sale", "invoiced", [{"state": "done", "shipped": True}])
+    'invoiced'
+    >>> order_status("sale", "to invoice", [{"state": "done", "shipped": True}],
+    ...              delivered=True)
+    'delivered'
+    >>> order_status("sale", "to invoice", [{"state": "done", "shipped": True},
+    ...                                     {"state": "cancel", "shipped": False}])
+    'shipped'
+    >>> order_status("sale", "no", [{"state": "confirmed", "shipped": False}])
+    'accepted'
+    """
+    if state == "cancel":
+        return "cancelled"
+    if state in ("draft", "sent"):
+        return "received"
+    if invoice_status == "invoiced":
+        return "invoiced"
+    open_deliveries = [d for d in deliveries if d["state"] != "cancel"]
+    shipped = [d for d in open_deliveries if d["shipped"]]
+    if shipped and len(shipped) == len(open_deliveries):
+        return "delivered" if delivered else "shipped"
+    if shipped:
+        return "partially_shipped"
+    if open_deliveries and all(d["state"] == "assigned" for d in open_deliveries):
+        return "reserved"
+    return "accepted"
