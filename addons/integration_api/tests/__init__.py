@@ -1,1 +1,9 @@
-from . import test_tools, test_api_keys, test_http_api, test_idempotency, test_event_feed, test_openapi
+from . import (
+    test_api_keys,
+    test_claim_concurrency,
+    test_event_feed,
+    test_http_api,
+    test_idempotency,
+    test_openapi,
+    test_tools,
+)

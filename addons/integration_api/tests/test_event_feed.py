@@ -1,0 +1,65 @@
+"""GET /api/v1/events: cursor paging over the outbox."""
+
+from odoo.tests import tagged
+
+from .common import ApiHttpCase
+
+
+@tagged("-at_install", "post_install")
+class TestEventFeed(ApiHttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Event = cls.env["integration.event"]
+        cls.before = Event.search([], order="id desc", limit=1).id or 0
+        cls.events = Event.browse()
+        for number in range(7):
+            cls.events |= Event._emit("integration.ping", {"message": f"m{number}"}, record=cls.system)
+        other_company = cls.env["res.company"].create({"name": "Elsewhere"})
+        cls.foreign = Event.with_company(other_company)._emit(
+            "integration.ping", {"message": "not yours"}, record=cls.env["res.partner"].create(
+                {"name": "Foreign", "company_id": other_company.id}))
+
+    def page(self, query):
+        response = self.call("GET", f"/events?{query}")
+        self.assertEqual(response.status_code, 200, response.text)
+        return response.json()
+
+    def start_cursor(self):
+        """A cursor just before our events (the database may hold older ones)."""
+        from ..models.integration_event import encode_cursor
+
+        return encode_cursor(self.before)
+
+    def test_pages_through_every_event_exactly_once(self):
+        seen, cursor, pages = [], self.start_cursor(), 0
+        while True:
+            page = self.page(f"limit=3&after={cursor}")
+            seen += [item["id"] for item in page["items"]]
+            cursor, pages = page["next"], pages + 1
+            if not page["has_more"]:
+                break
+        self.assertEqual(seen, self.events.sorted("id").mapped("uuid"))
+        self.assertEqual(pages, 3)
+        self.assertNotIn(self.foreign.uuid, seen)
+        # polling again with the last cursor returns nothing new, same cursor
+        page = self.page(f"after={cursor}")
+        self.assertEqual((page["items"], page["next"], page["has_more"]), ([], cursor, False))
+
+    def test_items_are_cloudevents(self):
+        item = self.page(f"limit=1&after={self.start_cursor()}")["items"][0]
+        self.assertEqual(item["specversion"], "1.0")
+        self.assertEqual(item["type"], "integration.ping")
+        self.assertEqual(item["data"], {"message": "m0"})
+
+    def test_type_filter(self):
+        page = self.page(f"types=order.accepted,nothing&after={self.start_cursor()}")
+        self.assertEqual(page["items"], [])
+        page = self.page(f"types=integration.ping&after={self.start_cursor()}&limit=100")
+        self.assertEqual(len(page["items"]), 7)
+
+    def test_bad_cursor_and_scope(self):
+        problem = self.assertProblem(self.call("GET", "/events?after=!!nope"), 400, "malformed-request")
+        self.assertEqual(problem["errors"][0]["pointer"], "/after")
+        _key, token = self.make_key(["orders:write"])
+        self.assertProblem(self.call("GET", "/events", token=token), 403)
