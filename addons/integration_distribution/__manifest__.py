@@ -2,13 +2,20 @@
     "name": "Integration Distribution",
     "summary": "Sales, stock and purchase glue of the integration suite: "
     "order.accepted and shipment.dispatched events, partner codes in payloads, "
-    "order intake fields",
+    "the /api/v1/orders resource",
     "version": "18.0.1.0.0",
     "category": "Integrations",
     "license": "LGPL-3",
     "author": "Integration Backbone contributors",
     "website": "https://github.com/integration-backbone/odoo-integration-suite",
-    "depends": ["integration_core", "sale_stock", "purchase_stock", "account"],
+    "depends": [
+        "integration_core",
+        "integration_webhook",
+        "integration_api",
+        "sale_stock",
+        "purchase_stock",
+        "account",
+    ],
     "data": [
         "data/integration_event_type_data.xml",
         "views/sale_order_views.xml",

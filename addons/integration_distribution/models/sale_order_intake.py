@@ -1,5 +1,6 @@
 from odoo import api, models
 
+from odoo.addons.integration_api.tools.request import ApiError, ApiResult
 from odoo.addons.integration_core.exceptions import BusinessRuleError, UnmappedCodeError
 from odoo.addons.integration_core.tools.mapping_codes import normalize_code
 
@@ -423,3 +424,50 @@ class SaleOrder(models.Model):
             )
         self.with_context(disable_cancel_warning=True).action_cancel()
         return self
+
+    # ------------------------------------------------------------------
+    # /api/v1/orders handlers (see models/integration_api_router.py)
+    # ------------------------------------------------------------------
+    @api.model
+    def _api_create_order(self, api_request):
+        """``POST /orders``: 201 with the order, 200 when it already existed."""
+        order, created = self._integration_create_from_channel(
+            api_request.system, api_request.body
+        )
+        return ApiResult(
+            201 if created else 200,
+            order._integration_channel_view(),
+            headers={"Location": f"/api/v1/orders/{order.name}"},
+            records=order,
+        )
+
+    @api.model
+    def _api_find_order_or_404(self, api_request):
+        ref = api_request.path_params["ref"]
+        order = self._integration_find_for_channel(api_request.system, ref)
+        if not order:
+            raise ApiError(
+                404,
+                "Not Found",
+                f"No order {ref!r} from this system.",
+                problem_type="not-found",
+            )
+        return order
+
+    @api.model
+    def _api_get_order(self, api_request):
+        """``GET /orders/{ref}``: status, lines and shipments."""
+        order = self._api_find_order_or_404(api_request)
+        return ApiResult(200, order._integration_channel_view(), records=order)
+
+    @api.model
+    def _api_cancel_order(self, api_request):
+        """``POST /orders/{ref}/cancel``: 409 once something shipped."""
+        order = self._api_find_order_or_404(api_request)
+        try:
+            order._integration_cancel_from_channel()
+        except BusinessRuleError as error:
+            raise ApiError(
+                409, "Conflict", error.message, problem_type="conflict"
+            ) from None
+        return ApiResult(200, order._integration_channel_view(), records=order)

@@ -1,0 +1,53 @@
+from odoo import models
+
+from odoo.addons.integration_api.tools.routes import ApiRoute
+
+SCHEMAS = "integration_distribution/schemas/api"
+ORDER = "sale.order"
+
+
+class IntegrationApiRouter(models.AbstractModel):
+    """The order resource of ``/api/v1``: handlers live on ``sale.order``."""
+
+    _inherit = "integration.api.router"
+
+    def _api_routes(self):
+        return super()._api_routes() + [
+            ApiRoute(
+                "POST",
+                "/orders",
+                "orders:write",
+                f"{ORDER}._api_create_order",
+                summary="Create an order (the same external_ref again returns it)",
+                description="Codes are the partner's own, translated by the code "
+                "mappings of the system. An unmapped code or an order Odoo cannot "
+                "take is kept and answered 202 with a message to follow; it is "
+                "processed once someone fixed the cause.",
+                request_schema=f"{SCHEMAS}/order.create.json",
+                response_schema=f"{SCHEMAS}/order.status.json",
+                success_status=201,
+                idempotent=True,
+                keep_message=True,
+                tags=("orders",),
+            ),
+            ApiRoute(
+                "GET",
+                "/orders/{ref}",
+                "orders:read",
+                f"{ORDER}._api_get_order",
+                summary="Status of an order, by external_ref or Odoo number, "
+                "with its shipments and tracking",
+                response_schema=f"{SCHEMAS}/order.status.json",
+                tags=("orders",),
+            ),
+            ApiRoute(
+                "POST",
+                "/orders/{ref}/cancel",
+                "orders:write",
+                f"{ORDER}._api_cancel_order",
+                summary="Cancel an order that has not shipped yet",
+                response_schema=f"{SCHEMAS}/order.status.json",
+                idempotent=True,
+                tags=("orders",),
+            ),
+        ]
