@@ -6,4 +6,5 @@ from . import integration_mapping
 from . import integration_event_type
 from . import integration_event
 from . import integration_exception
+from . import integration_exception_mapping
 from . import res_config_settings

@@ -306,3 +306,38 @@ class TestMapping(IntegrationCase):
         self.assertEqual(self.system.mapping_count, 1)
         action = self.system.action_view_mappings()
         self.assertEqual(action["domain"], [("system_id", "=", self.system.id)])
+
+    def test_unmapped_exception_opens_a_prefilled_mapping(self):
+        error = UnmappedCodeError("customer", "NEW-42", pointer="/customer/code")
+        exception = self.env["integration.exception"].report(
+            kind=error.kind,
+            title=error.message,
+            fingerprint=error.fingerprint(self.system),
+            system=self.system,
+        )
+        self.assertEqual(
+            (exception.mapping_kind, exception.mapping_code), ("customer", "NEW-42")
+        )
+        action = exception.with_user(self.integration_user).action_create_mapping()
+        self.assertEqual(action["res_model"], "integration.mapping")
+        self.assertFalse(action["res_id"])
+        context = action["context"]
+        mapping = (
+            self.Mapping.with_user(self.integration_user)
+            .with_context(context)
+            .create({"res_id": self.globex.id})
+        )
+        self.assertEqual(mapping.system_id, self.system)
+        self.assertEqual(mapping.kind, "customer")
+        self.assertEqual(mapping.external_code, "NEW-42")
+        self.assertEqual(
+            self.Mapping.resolve(self.system, "customer", "NEW-42"), self.globex
+        )
+        # a second click opens the mapping now there
+        self.assertEqual(exception.action_create_mapping()["res_id"], mapping.id)
+
+    def test_other_exceptions_have_no_mapping_hint(self):
+        exception = self.env["integration.exception"].report(
+            kind="business_rule", title="Credit limit", fingerprint="x:business:1"
+        )
+        self.assertFalse(exception.mapping_kind)

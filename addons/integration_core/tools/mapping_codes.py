@@ -16,7 +16,12 @@ True
 True
 """
 
-__all__ = ["normalize_code", "pointer_for", "unique_codes"]
+__all__ = [
+    "normalize_code",
+    "pointer_for",
+    "unique_codes",
+    "unmapped_from_fingerprint",
+]
 
 
 def normalize_code(code):
@@ -60,3 +65,29 @@ def pointer_for(codes, code, pointers):
         if normalize_code(candidate) == code:
             return pointers.format(index=index)
     return None
+
+
+def unmapped_from_fingerprint(fingerprint):
+    """``(kind, code)`` of an unmapped-code exception, from its fingerprint.
+
+    ``UnmappedCodeError.fingerprint()`` writes ``[<system>:]unmapped:<kind>:<code>``.
+
+    >>> unmapped_from_fingerprint("shop:unmapped:product:SKU-1")
+    ('product', 'SKU-1')
+    >>> unmapped_from_fingerprint("unmapped:uom:a:b")
+    ('uom', 'a:b')
+    >>> unmapped_from_fingerprint("invalid-event:order.accepted:/x") is None
+    True
+    """
+    if not fingerprint:
+        return None
+    if fingerprint.startswith("unmapped:"):
+        rest = fingerprint[len("unmapped:") :]
+    elif ":unmapped:" in fingerprint:
+        rest = fingerprint.split(":unmapped:", 1)[1]
+    else:
+        return None
+    kind, _sep, code = rest.partition(":")
+    if not kind or not code:
+        return None
+    return kind, code
