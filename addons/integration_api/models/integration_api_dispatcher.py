@@ -9,6 +9,7 @@ document. The hot path avoids the ORM: one indexed key lookup, one counter
 UPSERT (separate short transaction) and one log INSERT.
 """
 
+import contextlib
 import json
 import logging
 import time
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 import psycopg2
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
 
@@ -141,6 +142,7 @@ class IntegrationApiDispatcher(models.AbstractModel):
             correlation_id=exchange.request_id,
             idempotency_key=exchange.idempotency_key,
             route=route,
+            scopes=key.scopes if key else frozenset(),
         )
         return self._api_execute(route, api_request, http, exchange)
 
@@ -314,8 +316,8 @@ class IntegrationApiDispatcher(models.AbstractModel):
         if message:
             exchange.message_id = message.id
         try:
-            with self.env.cr.savepoint():
-                result = self._api_call_handler(route, api_request)
+            with self._api_handler_transaction(route, claim, message):
+                result = self._api_call_handler(route, api_request, exchange.key)
                 output = self._api_render(result, route)
                 exchange.records = result.records
                 if message:
@@ -344,6 +346,25 @@ class IntegrationApiDispatcher(models.AbstractModel):
         elif claim:
             idempotency._release(claim.lock_id)
         return output
+
+    @contextlib.contextmanager
+    def _api_handler_transaction(self, route, claim, message):
+        """Isolate the handler's work so that a failure rolls back only it.
+
+        Writes get a savepoint (the kept message, the stored answer and the
+        log survive a failure). A plain read has nothing else to keep in the
+        transaction, so it spares the two round trips and a failure rolls
+        back the whole transaction before the log line is written.
+        """
+        if route.method not in SAFE_METHODS or claim or message:
+            with self.env.cr.savepoint():
+                yield
+            return
+        try:
+            yield
+        except Exception:
+            self.env.cr.rollback()
+            raise
 
     def _api_idempotency_claim(self, route, api_request):
         """``(claim, None)`` to go on, ``(None, replay_output)``, or an ApiError."""
@@ -407,21 +428,28 @@ class IntegrationApiDispatcher(models.AbstractModel):
         return message
 
     @api.model
-    def _api_handler_user(self, system):
-        """The user handlers run as: the system's technical user.
+    def _api_handler_user(self, system, user_id=None):
+        """The user id handlers run as: the system's technical user.
 
         Without one, the public user: it may do almost nothing, which is the
         safe failure (403) for a system nobody configured.
+
+        :param user_id: the technical user's id when already known
         """
-        return system.user_id or self.env.ref("base.public_user")
+        user_id = user_id or (system.user_id.id if system else None)
+        return user_id or self.env["ir.model.data"]._xmlid_to_res_id("base.public_user")
 
     @api.model
-    def _api_call_handler(self, route, api_request):
-        """Call ``route.handler`` as the system's user; always return an ApiResult."""
+    def _api_call_handler(self, route, api_request, key=None):
+        """Call ``route.handler`` as the system's user; always return an ApiResult.
+
+        :param key: the request's :class:`KeyInfo` (saves reading the system)
+        """
         system = api_request.system
-        model = self.env[route.handler_model].with_user(self._api_handler_user(system))
+        model = self.env[route.handler_model].with_user(
+            self._api_handler_user(system, key and key.user_id))
         if system:
-            model = model.with_company(system.company_id).with_context(
+            model = model.with_company(key.company_id if key else system.company_id.id).with_context(
                 integration_system_id=system.id,
                 integration_correlation_id=api_request.correlation_id,
             )
@@ -491,7 +519,7 @@ class IntegrationApiDispatcher(models.AbstractModel):
     def _api_log(self, http, exchange, output, started):
         key, route, records = exchange.key, exchange.route, exchange.records
         values = {
-            "date": self.env.cr.now(),
+            "date": fields.Datetime.now(),
             "method": http.method,
             "path": http.full_path[:2000],
             "route": route.key if route else None,

@@ -36,31 +36,27 @@ class IntegrationApiRateBucket(models.Model):
         )
 
     @api.model
-    def _counting_cursor(self):
-        """A separate cursor whose transaction is READ COMMITTED.
-
-        Deliberately outside the request transaction (see the class doc);
-        committed by the caller's ``with`` block.
-        """
-        cr = self.env.registry.cursor()
-        if not self.env.registry.in_test_mode():
-            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-        return cr
-
-    @api.model
     def _hit(self, buckets, window_start, extra=None):
         """Count one request in each bucket; return their counts (same order).
+
+        Deliberately in a separate, short READ COMMITTED transaction (see the
+        class doc), committed at once by the ``with`` block.
 
         :param extra: an optional ``SQL`` run in the same short transaction
             (e.g. touching a key's ``last_used_at``)
         """
+        # Test cursors share the test transaction: no isolation change there.
+        isolation = SQL() if self.env.registry.in_test_mode() else SQL(
+            "SET TRANSACTION ISOLATION LEVEL READ COMMITTED;")
         counts = []
-        with self._counting_cursor() as cr:
+        with self.env.registry.cursor() as cr:
             for bucket in buckets:
-                cr.execute(self._hit_sql(bucket, window_start))
+                # first statement of the transaction: one round trip with the SET
+                cr.execute(SQL("%s %s", isolation, self._hit_sql(bucket, window_start)))
+                isolation = SQL()
                 counts.append(cr.fetchone()[0])
             if extra is not None:
-                cr.execute(extra)
+                cr.execute(SQL("%s %s", isolation, extra))
         return counts
 
     @api.model

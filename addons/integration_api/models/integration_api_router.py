@@ -124,9 +124,7 @@ class IntegrationApiRouter(models.AbstractModel):
     def _api_ping(self, api_request):
         return ApiResult(200, {
             "system": api_request.system.code,
-            "company": api_request.system.company_id.name,
-            "key": api_request.api_key.prefix,
-            "scopes": sorted(api_request.api_key.scope_ids.mapped("code")),
+            "scopes": sorted(api_request.scopes),
             "request_id": api_request.correlation_id,
         })
 

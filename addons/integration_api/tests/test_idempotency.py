@@ -2,6 +2,8 @@
 
 import threading
 
+import requests
+
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -109,9 +111,13 @@ class TestIdempotency(ApiHttpCase):
         results = []
         lock = threading.Lock()
 
+        url = self.base_url() + "/api/v1/test/echo"
+        headers = {"X-Api-Key": self.token, "Content-Type": "application/json",
+                   "Idempotency-Key": "par-1"}
+
         def post():
-            response = self.call("POST", "/test/echo", {"name": "Parallel"},
-                                 headers={"Idempotency-Key": "par-1"})
+            with requests.Session() as session:  # one connection per client
+                response = session.post(url, data='{"name": "Parallel"}', headers=headers, timeout=60)
             with lock:
                 results.append((response.status_code, response.headers.get("Idempotent-Replayed")))
 

@@ -17,6 +17,7 @@ class ApiRequest:
     :param query: the query string, coerced and validated
     :param message: the kept ``integration.api.message`` on routes with
         ``keep_message=True``, else ``None``
+    :param scopes: the scope codes of the key (no query needed)
     """
 
     system: object
@@ -32,6 +33,7 @@ class ApiRequest:
     idempotency_key: str | None = None
     message: object = None
     route: object = None
+    scopes: frozenset = frozenset()
 
 
 @dataclass
