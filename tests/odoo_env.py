@@ -52,6 +52,21 @@ def create_database(conf, db, modules):
     )
 
 
+def receiver_class():
+    """The webhook tests' receiver, loaded by path: importing the addon's
+    ``tests`` package would pull Odoo's test framework into this process."""
+    import importlib.util
+    import pathlib
+
+    import odoo.addons.integration_webhook as addon
+
+    path = pathlib.Path(addon.__file__).parent / "tests" / "receiver.py"
+    spec = importlib.util.spec_from_file_location("integration_test_receiver", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.WebhookReceiver
+
+
 def wait_until(predicate, timeout, interval=0.1):
     deadline = time.time() + timeout
     while time.time() < deadline:

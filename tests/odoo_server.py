@@ -5,6 +5,7 @@ production, in its own process group so that SIGKILL takes all of it.
 """
 
 import os
+import pathlib
 import signal
 import socket
 import subprocess
@@ -13,6 +14,9 @@ import time
 from contextlib import closing
 
 import requests
+
+# python3 -m odoo cannot re-run itself for the gevent process under --workers
+LAUNCHER = pathlib.Path(__file__).resolve().parents[1] / "setup" / "odoo-launcher.py"
 
 
 def free_port():
@@ -39,7 +43,7 @@ class OdooServer:
 
     def command(self):
         return [
-            sys.executable, "-m", "odoo",
+            sys.executable, str(LAUNCHER),
             "-c", self.conf,
             "-d", self.db,
             f"--db-filter=^{self.db}$",
@@ -56,6 +60,7 @@ class OdooServer:
 
     def start(self, timeout=120):
         env = dict(os.environ)
+        env["TZ"] = "UTC"
         env["ODOO_QUEUE_JOB_CHANNELS"] = self.channels
         env["ODOO_QUEUE_JOB_PORT"] = str(self.port)
         env["ODOO_QUEUE_JOB_HOST"] = "127.0.0.1"

@@ -98,32 +98,31 @@ class IntegrationDelivery(models.Model):
         )
         return content_type, body
 
-    def _post(self, session, signing, extra):
-        """Sign and POST this delivery; return the ``SendResult``."""
+    def _signed_request(self, signing, extra):
+        """``(headers, body)`` of this delivery, signed now."""
         self.ensure_one()
         hmac_secrets, ed_keys = signing
-        subscription = self.subscription_id
-        headers, body = build_request(
+        return build_request(
             self.event_id.to_cloudevent(),
-            subscription.payload_style,
+            self.subscription_id.payload_style,
             self.message_id,
             int(time.time()),
             hmac_secrets,
             ed_keys,
             extra,
         )
-        return sender.post(session, subscription.target_url, headers, body, subscription.timeout)
 
     def _send_now(self):
         """Send this one delivery synchronously (test button, manual send)."""
         self.ensure_one()
         subscription = self.subscription_id.sudo()
         subscription._check_url_safe()
+        headers, body = self._signed_request(
+            subscription._signing_material(), subscription._extra_headers()
+        )
         session = sender.new_session()
         try:
-            result = self._post(
-                session, subscription._signing_material(), subscription._extra_headers()
-            )
+            result = sender.post(session, subscription.target_url, headers, body, subscription.timeout)
         finally:
             session.close()
         self.env["integration.delivery.attempt"].sudo().create(self._attempt_vals(result))

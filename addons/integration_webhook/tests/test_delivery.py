@@ -122,7 +122,7 @@ class TestDelivery(WebhookCase):
         self.assertIn("redirect", delivery.last_error)
 
     def test_410_disables_the_subscription_and_tells_managers(self):
-        subscription = self.subscribe()
+        subscription = self.subscribe(max_in_flight=1)
         self.receiver.answer(410)
         with trap_jobs():
             self.emit("one")
@@ -139,7 +139,9 @@ class TestDelivery(WebhookCase):
         self.assertEqual(self.drain(subscription), "not sent: subscription disabled")
 
     def test_circuit_breaker_opens_waits_and_closes(self):
-        subscription = self.subscribe(failure_threshold=2, cooldown=60, retry_schedule="1,1,1,1")
+        subscription = self.subscribe(
+            failure_threshold=2, cooldown=60, retry_schedule="1,1,1,1", max_in_flight=1
+        )
         self.receiver.set_default(500)
         with trap_jobs():
             for index in range(4):
@@ -166,6 +168,28 @@ class TestDelivery(WebhookCase):
         self.make_due(subscription.delivery_ids)
         self.drain(subscription)
         self.assertEqual(set(subscription.delivery_ids.mapped("state")), {"delivered"})
+
+    def test_parallel_waves_stop_when_the_circuit_opens(self):
+        subscription = self.subscribe(failure_threshold=2, max_in_flight=4)
+        self.receiver.set_default(500)
+        with trap_jobs():
+            for index in range(10):
+                self.emit(f"m{index}")
+        self.drain(subscription)
+        self.assertEqual(subscription.circuit_state, "open")
+        self.assertEqual(len(self.receiver.received), 4, "one wave, then it stops")
+
+    def test_parallel_requests_deliver_everything_once(self):
+        subscription = self.subscribe(max_in_flight=8, batch_size=50)
+        with trap_jobs():
+            for index in range(30):
+                self.emit(f"m{index}")
+        self.drain(subscription)
+        ids = [r.headers["webhook-id"] for r in self.receiver.received]
+        self.assertEqual(len(ids), 30)
+        self.assertEqual(len(set(ids)), 30)
+        self.assertEqual(set(subscription.delivery_ids.mapped("state")), {"delivered"})
+        self.assertEqual(len(subscription.delivery_ids.attempt_ids), 30)
 
     def test_days_of_failures_disable(self):
         subscription = self.subscribe(disable_after_days=5, failure_threshold=100)
@@ -196,7 +220,7 @@ class TestDelivery(WebhookCase):
         wizard = self.env["integration.replay.wizard"].create(
             {
                 "mode": "since",
-                "since": fields.Datetime.now() - timedelta(hours=1),
+                "since": old.time,
                 "subscription_id": late.id,
             }
         )

@@ -33,7 +33,11 @@ class TestWebhookSecurity(WebhookCase):
         self.drain(subscription)
         as_user = subscription.with_user(self.integration_user)
         self.assertTrue(as_user.read(["name", "target_url"]))
-        deliveries = self.env["integration.delivery"].with_user(self.integration_user).search([])
+        deliveries = (
+            self.env["integration.delivery"]
+            .with_user(self.integration_user)
+            .search([("subscription_id", "=", subscription.id)])
+        )
         self.assertEqual(deliveries, subscription.delivery_ids)
         self.assertTrue(deliveries.attempt_ids.read(["status_code", "response_excerpt"]))
         with self.assertRaises(AccessError):

@@ -5,7 +5,9 @@ means "stop sending", every other non-2xx answer and every network error is
 retried. The response is read only up to a bound.
 """
 
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import requests
@@ -116,3 +118,50 @@ def _reason(exc):
     reason = exc.args[0] if exc.args else exc
     reason = getattr(reason, "reason", reason)
     return str(reason)[:300]
+
+
+class SenderPool:
+    """Up to ``size`` requests in flight, each thread on its own keep-alive
+    connection. Only HTTP happens in the threads; callers keep the ORM work
+    on their own thread.
+
+    ``post_all`` returns the results in the order of the requests.
+    """
+
+    def __init__(self, size):
+        self.size = max(1, size)
+        self._local = threading.local()
+        self._sessions = []
+        self._lock = threading.Lock()
+        self._executor = ThreadPoolExecutor(self.size) if self.size > 1 else None
+
+    def _session(self):
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = new_session()
+            with self._lock:
+                self._sessions.append(session)
+        return session
+
+    def _post(self, args):
+        url, headers, body, timeout = args
+        return post(self._session(), url, headers, body, timeout)
+
+    def post_all(self, url, requests_, timeout):
+        """POST each ``(headers, body)`` of ``requests_`` to ``url``."""
+        jobs = [(url, headers, body, timeout) for headers, body in requests_]
+        if self._executor is None:
+            return [self._post(job) for job in jobs]
+        return list(self._executor.map(self._post, jobs))
+
+    def close(self):
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+        for session in self._sessions:
+            session.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

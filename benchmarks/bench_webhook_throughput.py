@@ -1,0 +1,129 @@
+"""Outbound delivery throughput and latency with the real queue_job runner.
+
+* Throughput: N committed events drained into a local receiver by a started
+  Odoo (2 HTTP workers + queue_job runner), batched drain (one job sends up to
+  ``batch_size`` deliveries over one keep-alive connection) vs the naive
+  design a developer would write first, one job per delivery.
+* Latency: a steady 50 events/s, each committed in its own transaction;
+  commit-to-delivered p50/p95.
+
+Run: ``python3 benchmarks/bench_webhook_throughput.py`` (creates the database
+``integration_bench_webhook`` the first time).
+"""
+
+import os
+import time
+import uuid
+
+from common import OdooServer, environment, prepare, summary
+
+from tests.odoo_env import receiver_class, wait_until
+
+DB = os.environ.get("BENCH_DB", "integration_bench_webhook")
+EVENTS = int(os.environ.get("BENCH_EVENTS", 5000))
+NAIVE_EVENTS = int(os.environ.get("BENCH_NAIVE_EVENTS", 500))
+RATE = 50
+SECONDS = int(os.environ.get("BENCH_LATENCY_SECONDS", 20))
+
+
+def reset(registry):
+    with environment(registry) as env:
+        env["integration.subscription"].search([]).write({"state": "paused"})
+        env.cr.execute("DELETE FROM integration_delivery")
+        env.cr.execute("DELETE FROM queue_job")
+        env.cr.execute("DELETE FROM integration_event")
+
+
+def subscribe(registry, url, batch_size):
+    with environment(registry) as env:
+        env["ir.config_parameter"].set_param(
+            "integration_webhook.allowed_networks", "127.0.0.1/32"
+        )
+        ping = env.ref("integration_core.event_type_integration_ping")
+        return env["integration.subscription"].create(
+            {
+                "name": f"bench {uuid.uuid4().hex[:6]}",
+                "target_url": url,
+                "event_type_ids": [(6, 0, ping.ids)],
+                "batch_size": batch_size,
+            }
+        ).id
+
+
+def emit(registry, count, per_transaction=100):
+    for start in range(0, count, per_transaction):
+        with environment(registry) as env:
+            env["integration.event"]._emit_many(
+                [
+                    {"type": "integration.ping", "data": {"message": f"bench {n}"}}
+                    for n in range(start, min(count, start + per_transaction))
+                ]
+            )
+
+
+def throughput(conf, registry, receiver, batch_size, count):
+    """Deliveries per second, from the first to the last arrival."""
+    reset(registry)
+    receiver.server.received.clear()
+    subscribe(registry, receiver.url, batch_size)
+    emit(registry, count)
+    with OdooServer(conf, DB):
+        started = time.time()
+        if not wait_until(lambda: len(receiver.received) >= count, timeout=900, interval=0.2):
+            raise RuntimeError(f"only {len(receiver.received)} of {count} delivered")
+    arrivals = [r.at for r in receiver.received]
+    first, last = min(arrivals), max(arrivals)
+    return {
+        "count": count,
+        "seconds": last - first,
+        "per_second": count / max(last - first, 1e-6),
+        "from_start_per_second": count / (last - started),
+    }
+
+
+def latency(conf, registry, receiver):
+    """Commit-to-delivered at a steady RATE events per second."""
+    reset(registry)
+    receiver.server.received.clear()
+    subscribe(registry, receiver.url, 200)
+    committed = {}
+    with OdooServer(conf, DB):
+        interval = 1.0 / RATE
+        next_at = time.time()
+        for n in range(RATE * SECONDS):
+            with environment(registry) as env:
+                event = env["integration.event"]._emit(
+                    "integration.ping", {"message": f"steady {n}"}
+                )
+                event_id = event.uuid
+            committed[f"msg_{event_id}"] = time.time()
+            next_at += interval
+            time.sleep(max(0.0, next_at - time.time()))
+        wait_until(lambda: len(receiver.received) >= len(committed), timeout=120)
+    delays = [
+        r.at - committed[r.headers["webhook-id"]]
+        for r in receiver.received
+        if r.headers["webhook-id"] in committed
+    ]
+    return summary(delays), len(committed)
+
+
+def main():
+    conf, registry = prepare(DB, "integration_webhook")
+    with receiver_class()() as receiver:
+        batched = throughput(conf, registry, receiver, 200, EVENTS)
+        naive = throughput(conf, registry, receiver, 1, NAIVE_EVENTS)
+        lat, sent = latency(conf, registry, receiver)
+    print("\n== Outbound webhook throughput (2 HTTP workers, queue_job runner, local receiver)")
+    print(f"batched drain   : {batched['count']} deliveries in {batched['seconds']:.2f} s "
+          f"= {batched['per_second']:.0f}/s ({batched['from_start_per_second']:.0f}/s incl. server start)")
+    print(f"one job/delivery: {naive['count']} deliveries in {naive['seconds']:.2f} s "
+          f"= {naive['per_second']:.0f}/s")
+    print(f"ratio batched / one job per delivery: {batched['per_second'] / naive['per_second']:.1f}x")
+    print(f"\n== Commit-to-delivered at a steady {RATE} events/s for {SECONDS} s ({sent} events)")
+    print(f"p50 {lat['median'] * 1000:.0f} ms, p95 {lat['p95'] * 1000:.0f} ms, "
+          f"mean {lat['mean'] * 1000:.0f} ms, delivered {lat['n']}/{sent}")
+
+
+if __name__ == "__main__":
+    main()
