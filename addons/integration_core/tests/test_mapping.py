@@ -324,7 +324,7 @@ class TestMapping(IntegrationCase):
         context = action["context"]
         mapping = (
             self.Mapping.with_user(self.integration_user)
-            .with_context(context)
+            .with_context(**context)
             .create({"res_id": self.globex.id})
         )
         self.assertEqual(mapping.system_id, self.system)

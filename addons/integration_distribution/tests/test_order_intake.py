@@ -67,7 +67,7 @@ class TestOrderIntake(DistributionCase):
         self.assertEqual(validation_errors(SCHEMA, payload), [])
         return payload
 
-    def create(self, payload):
+    def intake(self, payload):
         return self.SaleOrder._integration_create_from_channel(self.system, payload)
 
     def test_schema_rejects_what_the_intake_cannot_take(self):
@@ -77,7 +77,7 @@ class TestOrderIntake(DistributionCase):
         self.assertEqual(validation_errors(SCHEMA, SCHEMA["examples"][0]), [])
 
     def test_create_and_confirm(self):
-        order, created = self.create(self.payload())
+        order, created = self.intake(self.payload())
         self.assertTrue(created)
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.partner_id, self.customer)
@@ -98,8 +98,8 @@ class TestOrderIntake(DistributionCase):
         self.assertEqual(event.data["customer"]["code"], "CUST-9")
 
     def test_same_external_ref_returns_the_existing_order(self):
-        order, _created = self.create(self.payload())
-        again, created = self.create(self.payload(lines=[{"sku": "CHAIR-1", "qty": 9}]))
+        order, _created = self.intake(self.payload())
+        again, created = self.intake(self.payload(lines=[{"sku": "CHAIR-1", "qty": 9}]))
         self.assertFalse(created)
         self.assertEqual(again, order)
         self.assertEqual(len(self.events("order.accepted", order)), 1)
@@ -127,7 +127,7 @@ class TestOrderIntake(DistributionCase):
     def test_unmapped_sku_points_at_the_line_and_leaves_nothing(self):
         partners_before = self.env["res.partner"].search_count([])
         with self.assertRaises(UnmappedCodeError) as caught:
-            self.create(
+            self.intake(
                 self.payload(
                     customer={"code": "NEW-1", "name": "New Customer"},
                     lines=[{"sku": "SHOP-DESK", "qty": 1}, {"sku": "NOPE", "qty": 1}],
@@ -142,14 +142,14 @@ class TestOrderIntake(DistributionCase):
 
     def test_unknown_gtin_and_customer(self):
         with self.assertRaises(UnmappedCodeError) as caught:
-            self.create(self.payload(lines=[{"gtin": "99999999", "qty": 1}]))
+            self.intake(self.payload(lines=[{"gtin": "99999999", "qty": 1}]))
         self.assertEqual(caught.exception.pointer, "/lines/0/gtin")
         with self.assertRaises(UnmappedCodeError) as caught:
-            self.create(self.payload(customer={"code": "WHO"}))
+            self.intake(self.payload(customer={"code": "WHO"}))
         self.assertEqual(caught.exception.pointer, "/customer/code")
 
     def test_inline_customer_is_created_and_its_code_mapped(self):
-        order, _created = self.create(
+        order, _created = self.intake(
             self.payload(
                 customer={
                     "code": "NEW-7",
@@ -168,7 +168,7 @@ class TestOrderIntake(DistributionCase):
             self.Mapping.resolve(self.system, "customer", "NEW-7"), order.partner_id
         )
         # the next order of that customer reuses the contact and the address
-        second, _created = self.create(
+        second, _created = self.intake(
             self.payload(
                 external_ref="SHOP-1002",
                 customer={"code": "NEW-7", "name": "Fresh Retail"},
@@ -180,22 +180,22 @@ class TestOrderIntake(DistributionCase):
 
     def test_business_rules(self):
         with self.assertRaises(BusinessRuleError) as caught:
-            self.create(
+            self.intake(
                 self.payload(lines=[{"sku": "SHOP-DESK", "qty": 1, "uom": "kg"}])
             )
         self.assertEqual(caught.exception.pointer, "/lines/0/uom")
         with self.assertRaises(BusinessRuleError) as caught:
-            self.create(self.payload(currency="JPY"))
+            self.intake(self.payload(currency="JPY"))
         self.assertEqual(caught.exception.pointer, "/currency")
 
     def test_confirm_false_keeps_a_quotation(self):
-        order, _created = self.create(self.payload(confirm=False))
+        order, _created = self.intake(self.payload(confirm=False))
         self.assertEqual(order.state, "draft")
         self.assertEqual(order._integration_channel_status(), "received")
         self.assertFalse(self.events("order.accepted", order))
 
     def test_status_follows_the_order(self):
-        order, _created = self.create(
+        order, _created = self.intake(
             self.payload(lines=[{"sku": "SHOP-DESK", "qty": 2}])
         )
         self.assertIn(order._integration_channel_status(), ("accepted", "reserved"))
@@ -217,7 +217,7 @@ class TestOrderIntake(DistributionCase):
             order._integration_cancel_from_channel()
 
     def test_find_and_cancel(self):
-        order, _created = self.create(self.payload())
+        order, _created = self.intake(self.payload())
         self.assertEqual(
             self.SaleOrder._integration_find_for_channel(self.system, "SHOP-1001"),
             order,

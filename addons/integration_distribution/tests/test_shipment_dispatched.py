@@ -51,7 +51,7 @@ class TestShipmentDispatched(DistributionCase):
         picking.move_ids.picked = True
         action = picking.button_validate()
         wizard = Form(
-            self.env[action["res_model"]].with_context(action["context"])
+            self.env[action["res_model"]].with_context(**action["context"])
         ).save()
         wizard.process()
         backorder = order.picking_ids - picking
