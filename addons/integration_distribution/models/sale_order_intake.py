@@ -123,9 +123,11 @@ class SaleOrder(models.Model):
             except UnmappedCodeError:
                 if not party.get("name"):
                     raise
-        partner = self.env["res.partner"].create(
-            self._integration_partner_vals(party, pointer="/customer")
-        )
+        partner = self._integration_partner_by_email(system, party.get("email"))
+        if not partner:
+            partner = self.env["res.partner"].create(
+                self._integration_partner_vals(party, pointer="/customer")
+            )
         if code:
             Mapping.sudo().create(
                 {
@@ -137,6 +139,22 @@ class SaleOrder(models.Model):
                 }
             )
         return partner
+
+    @api.model
+    def _integration_partner_by_email(self, system, email):
+        """The one company contact with this e-mail (a returning guest
+        customer), or empty: several matches are not guessed."""
+        if not email:
+            return self.env["res.partner"]
+        found = self.env["res.partner"].search(
+            [
+                ("email", "=ilike", email),
+                ("parent_id", "=", False),
+                ("company_id", "in", [False, system.company_id.id]),
+            ],
+            limit=2,
+        )
+        return found if len(found) == 1 else self.env["res.partner"]
 
     @api.model
     def _integration_channel_ship_to(self, system, customer, party):

@@ -245,3 +245,15 @@ class TestOrderIntake(DistributionCase):
         )._integration_create_from_channel(self.system, self.payload())
         self.assertEqual(order.state, "sale")
         self.assertEqual(order.env.uid, self.salesman.id)
+
+    def test_guest_customer_is_found_again_by_email(self):
+        guest = {"name": "Guest Buyer", "email": "guest@example.com"}
+        first, _created = self.intake(self.payload(customer=guest))
+        second, _created = self.intake(
+            self.payload(
+                external_ref="SHOP-1003",
+                customer=dict(guest, email="GUEST@example.com"),
+            )
+        )
+        self.assertEqual(first.partner_id.name, "Guest Buyer")
+        self.assertEqual(second.partner_id, first.partner_id)
