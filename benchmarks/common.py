@@ -43,7 +43,7 @@ def write_config(directory):
 
 
 def prepare(db, modules):
-    """Configuration path and registry of ``db``, created with ``modules`` if new."""
+    """Configuration path and registry of ``db``, with ``modules`` installed or updated."""
     directory = os.environ.get("BENCH_DIR") or tempfile.mkdtemp(prefix="integration-bench-")
     conf = os.environ.get("BENCH_CONF") or write_config(directory)
     exists = subprocess.run(
@@ -52,13 +52,13 @@ def prepare(db, modules):
          f"SELECT 1 FROM pg_database WHERE datname = '{db}'"],
         capture_output=True, text=True, check=False,
     ).stdout.strip()
-    if exists != "1":
-        print(f"creating database {db} with {modules} (a few minutes)...", flush=True)
-        subprocess.run(
-            [sys.executable, str(LAUNCHER), "-c", conf, "-d", db, "-i", modules,
-             "--stop-after-init", "--log-level=warn"],
-            check=True,
-        )
+    action = "-u" if exists == "1" else "-i"
+    print(f"{'updating' if exists == '1' else 'creating'} database {db} ({modules})...", flush=True)
+    subprocess.run(
+        [sys.executable, str(LAUNCHER), "-c", conf, "-d", db, action, modules,
+         "--stop-after-init", "--log-level=warn"],
+        check=True,
+    )
     return conf, load(conf, db)
 
 

@@ -1,4 +1,5 @@
 import time
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -57,7 +58,6 @@ class IntegrationDelivery(models.Model):
     delivered_at = fields.Datetime(readonly=True)
     last_status_code = fields.Integer(string="Last HTTP status", readonly=True)
     last_error = fields.Char(readonly=True)
-    last_duration_ms = fields.Integer(readonly=True)
     replay_count = fields.Integer(readonly=True)
     attempt_ids = fields.One2many("integration.delivery.attempt", "delivery_id", readonly=True)
     payload_preview = fields.Text(compute="_compute_payload_preview")
@@ -125,9 +125,16 @@ class IntegrationDelivery(models.Model):
             result = sender.post(session, subscription.target_url, headers, body, subscription.timeout)
         finally:
             session.close()
-        self.env["integration.delivery.attempt"].sudo().create(self._attempt_vals(result))
-        self._record_result(result)
+        self._record_results([(self, result)])
         return result
+
+    def _prefetch_for_sending(self):
+        """Load the batch and its events in a few queries instead of one each."""
+        self.fetch(["event_id", "subscription_id", "attempt_count", "replay_count"])
+        self.event_id.fetch(
+            ["uuid", "type", "version", "source", "subject", "time", "data",
+             "sequence", "correlation_id"]
+        )
 
     def _attempt_vals(self, result):
         return {
@@ -140,18 +147,16 @@ class IntegrationDelivery(models.Model):
             "response_excerpt": result.excerpt,
         }
 
-    def _record_result(self, result, blocked=False):
-        """Update the delivery after an attempt: delivered, retry later or dead."""
-        self.ensure_one()
+    def _result_vals(self, result, now):
+        """What an attempt changes on this delivery: delivered, retry later or dead."""
         attempts = self.attempt_count + 1
         vals = {
             "attempt_count": attempts,
             "last_status_code": result.status,
             "last_error": result.error[:500] if result.error else False,
-            "last_duration_ms": result.duration_ms,
         }
         if result.outcome == "success":
-            vals.update(state="delivered", delivered_at=fields.Datetime.now(), next_attempt_at=False)
+            vals.update(state="delivered", delivered_at=now, next_attempt_at=False)
         elif result.outcome == "gone":
             vals.update(state="cancelled", next_attempt_at=False)
         else:
@@ -160,12 +165,34 @@ class IntegrationDelivery(models.Model):
             if delay is None:
                 vals.update(state="dead", next_attempt_at=False)
             else:
-                vals["next_attempt_at"] = fields.Datetime.now() + timedelta(seconds=delay)
-        self.write(vals)
-        if vals.get("state") == "dead":
-            self._report_dead()
-        elif vals.get("state") == "delivered" and self.replay_count:
-            self.env["integration.exception"].resolve_for(self)
+                vals["next_attempt_at"] = now + timedelta(seconds=delay)
+        return vals
+
+    @api.model
+    def _record_results(self, outcomes):
+        """Store attempts and update deliveries after sending.
+
+        :param outcomes: list of ``(delivery, SendResult)``
+        Identical updates (most successes of a batch) are written at once.
+        """
+        now = fields.Datetime.now()
+        attempts = []
+        groups = defaultdict(list)
+        for delivery, result in outcomes:
+            attempts.append(delivery._attempt_vals(result))
+            vals = delivery._result_vals(result, now)
+            groups[tuple(sorted(vals.items()))].append(delivery.id)
+        self.env["integration.delivery.attempt"].sudo().create(attempts)
+        deliveries = self.browse()
+        for items, ids in groups.items():
+            batch = self.browse(ids)
+            batch.write(dict(items))
+            deliveries |= batch
+        for delivery in deliveries.filtered(lambda d: d.state == "dead"):
+            delivery._report_dead()
+        replayed = deliveries.filtered(lambda d: d.state == "delivered" and d.replay_count)
+        if replayed:
+            self.env["integration.exception"].resolve_for(replayed)
 
     def _report_dead(self):
         self.ensure_one()

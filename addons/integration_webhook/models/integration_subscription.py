@@ -445,51 +445,55 @@ class IntegrationSubscription(models.Model):
         return self.env["integration.delivery"].sudo().browse(ids)
 
     def _send_batch(self, deliveries, circuit):
-        """POST the deliveries, ``max_in_flight`` at a time over keep-alive
-        connections; stop when the circuit opens or the endpoint is gone."""
+        """POST the deliveries, ``max_in_flight`` in flight at a time over
+        keep-alive connections; stop when the circuit opens or the endpoint is
+        gone.
+
+        The ORM work (reading, signing, recording) stays on this thread and is
+        done in bulk; the pool threads only do HTTP.
+        """
         self.ensure_one()
+        delivery_model = self.env["integration.delivery"]
         try:
             self._check_url_safe()
         except UnsafeTargetError as exc:
             blocked = sender.SendResult("retry", error=f"refused by the SSRF guard: {exc}")
-            for delivery in deliveries:
-                delivery._record_result(blocked)
+            delivery_model._record_results([(d, blocked) for d in deliveries])
             return 0
+        deliveries._prefetch_for_sending()
         signing = self._signing_material()
         extra = self._extra_headers()
-        wave_size = max(1, self.max_in_flight)
-        sent = 0
-        attempts = []
+        outcomes = []
+        state = {"circuit": circuit}
+
+        def on_result(delivery, result):
+            outcomes.append((delivery, result))
+            state["circuit"] = circuit_tools.after_result(
+                state["circuit"],
+                result.outcome == "success",
+                time.time(),
+                self.failure_threshold,
+                self.cooldown,
+            )
+            blocked = circuit_tools.allows(state["circuit"], time.time()) == 0
+            return result.outcome != "gone" and not blocked
+
         try:
-            with sender.SenderPool(wave_size) as pool:
-                for start in range(0, len(deliveries), wave_size):
-                    started = time.monotonic()
-                    wave = deliveries[start : start + wave_size]
-                    prepared = [d._signed_request(signing, extra) for d in wave]
-                    results = pool.post_all(self.target_url, prepared, self.timeout)
-                    for delivery, result in zip(wave, results, strict=True):
-                        attempts.append(delivery._attempt_vals(result))
-                        delivery._record_result(result)
-                        circuit = circuit_tools.after_result(
-                            circuit,
-                            result.outcome == "success",
-                            time.time(),
-                            self.failure_threshold,
-                            self.cooldown,
-                        )
-                    sent += len(wave)
-                    if any(result.outcome == "gone" for result in results):
-                        self._disable(self.env._("The endpoint answered 410 Gone."))
-                        break
-                    if circuit_tools.allows(circuit, time.time()) == 0:
-                        break
-                    if self.rate_limit:
-                        pause = len(wave) / self.rate_limit - (time.monotonic() - started)
-                        time.sleep(max(0.0, pause))
+            with sender.SenderPool(self.max_in_flight) as pool:
+                pool.run(
+                    self.target_url,
+                    self.timeout,
+                    deliveries,
+                    lambda delivery: delivery._signed_request(signing, extra),
+                    on_result,
+                    rate_limit=self.rate_limit,
+                )
         finally:
-            self.env["integration.delivery.attempt"].sudo().create(attempts)
-            self._store_circuit(circuit)
-        return sent
+            delivery_model._record_results(outcomes)
+            self._store_circuit(state["circuit"])
+        if any(result.outcome == "gone" for _delivery, result in outcomes):
+            self._disable(self.env._("The endpoint answered 410 Gone."))
+        return len(outcomes)
 
     def _schedule_next_drain(self, more=False):
         """Enqueue the job that will send what is left (now, at the next retry,

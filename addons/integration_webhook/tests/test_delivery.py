@@ -169,7 +169,7 @@ class TestDelivery(WebhookCase):
         self.drain(subscription)
         self.assertEqual(set(subscription.delivery_ids.mapped("state")), {"delivered"})
 
-    def test_parallel_waves_stop_when_the_circuit_opens(self):
+    def test_parallel_requests_stop_when_the_circuit_opens(self):
         subscription = self.subscribe(failure_threshold=2, max_in_flight=4)
         self.receiver.set_default(500)
         with trap_jobs():
@@ -177,7 +177,7 @@ class TestDelivery(WebhookCase):
                 self.emit(f"m{index}")
         self.drain(subscription)
         self.assertEqual(subscription.circuit_state, "open")
-        self.assertEqual(len(self.receiver.received), 4, "one wave, then it stops")
+        self.assertEqual(len(self.receiver.received), 4, "the requests already in flight, then it stops")
 
     def test_parallel_requests_deliver_everything_once(self):
         subscription = self.subscribe(max_in_flight=8, batch_size=50)

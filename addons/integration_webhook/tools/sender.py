@@ -7,7 +7,7 @@ retried. The response is read only up to a bound.
 
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 import requests
@@ -121,11 +121,9 @@ def _reason(exc):
 
 
 class SenderPool:
-    """Up to ``size`` requests in flight, each thread on its own keep-alive
-    connection. Only HTTP happens in the threads; callers keep the ORM work
-    on their own thread.
-
-    ``post_all`` returns the results in the order of the requests.
+    """Keeps up to ``size`` requests in flight, each pool thread on its own
+    keep-alive connection. Only HTTP happens in the threads: ``prepare`` and
+    ``on_result`` run in the caller's thread, so they may use the ORM.
     """
 
     def __init__(self, size):
@@ -133,7 +131,7 @@ class SenderPool:
         self._local = threading.local()
         self._sessions = []
         self._lock = threading.Lock()
-        self._executor = ThreadPoolExecutor(self.size) if self.size > 1 else None
+        self._executor = ThreadPoolExecutor(self.size)
 
     def _session(self):
         session = getattr(self._local, "session", None)
@@ -143,20 +141,42 @@ class SenderPool:
                 self._sessions.append(session)
         return session
 
-    def _post(self, args):
-        url, headers, body, timeout = args
+    def _post(self, url, headers, body, timeout):
         return post(self._session(), url, headers, body, timeout)
 
-    def post_all(self, url, requests_, timeout):
-        """POST each ``(headers, body)`` of ``requests_`` to ``url``."""
-        jobs = [(url, headers, body, timeout) for headers, body in requests_]
-        if self._executor is None:
-            return [self._post(job) for job in jobs]
-        return list(self._executor.map(self._post, jobs))
+    def run(self, url, timeout, items, prepare, on_result, rate_limit=0):
+        """POST one request per item, as a sliding window.
+
+        :param prepare: ``item -> (headers, body)``
+        :param on_result: ``(item, SendResult) -> bool``; False stops sending
+            more (requests already in flight still complete and are reported)
+        :param rate_limit: at most this many requests per second (0: no limit)
+        """
+        items = iter(items)
+        in_flight = {}
+        started = time.monotonic()
+        submitted = 0
+        stop = False
+        while True:
+            while not stop and len(in_flight) < self.size:
+                item = next(items, None)
+                if item is None:
+                    break
+                if rate_limit:
+                    time.sleep(max(0.0, started + submitted / rate_limit - time.monotonic()))
+                headers, body = prepare(item)
+                future = self._executor.submit(self._post, url, headers, body, timeout)
+                in_flight[future] = item
+                submitted += 1
+            if not in_flight:
+                return
+            done, _pending = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in done:
+                if not on_result(in_flight.pop(future), future.result()):
+                    stop = True
 
     def close(self):
-        if self._executor is not None:
-            self._executor.shutdown(wait=True)
+        self._executor.shutdown(wait=True)
         for session in self._sessions:
             session.close()
 
