@@ -34,7 +34,7 @@ def reset(registry):
         env.cr.execute("DELETE FROM integration_event")
 
 
-def subscribe(registry, url, batch_size):
+def subscribe(registry, url, batch_size, max_in_flight=4):
     with environment(registry) as env:
         env["ir.config_parameter"].set_param(
             "integration_webhook.allowed_networks", "127.0.0.1/32"
@@ -46,6 +46,7 @@ def subscribe(registry, url, batch_size):
                 "target_url": url,
                 "event_type_ids": [(6, 0, ping.ids)],
                 "batch_size": batch_size,
+                "max_in_flight": max_in_flight,
             }
         ).id
 
@@ -61,11 +62,11 @@ def emit(registry, count, per_transaction=100):
             )
 
 
-def throughput(conf, registry, receiver, batch_size, count):
+def throughput(conf, registry, receiver, batch_size, count, max_in_flight=4):
     """Deliveries per second, from the first to the last arrival."""
     reset(registry)
     receiver.server.received.clear()
-    subscribe(registry, receiver.url, batch_size)
+    subscribe(registry, receiver.url, batch_size, max_in_flight)
     emit(registry, count)
     with OdooServer(conf, DB):
         started = time.time()

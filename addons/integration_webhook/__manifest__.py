@@ -8,7 +8,7 @@
     "author": "Integration Backbone contributors",
     "website": "https://github.com/integration-backbone/odoo-integration-suite",
     "depends": ["integration_core", "queue_job"],
-    "external_dependencies": {"python": ["requests", "cryptography"]},
+    "external_dependencies": {"python": ["urllib3", "certifi", "cryptography"]},
     "data": [
         "security/integration_webhook_security.xml",
         "security/ir.model.access.csv",

@@ -120,11 +120,11 @@ class IntegrationDelivery(models.Model):
         headers, body = self._signed_request(
             subscription._signing_material(), subscription._extra_headers()
         )
-        session = sender.new_session()
+        connection = sender.new_connection(subscription.target_url)
         try:
-            result = sender.post(session, subscription.target_url, headers, body, subscription.timeout)
+            result = sender.post(connection, subscription.target_url, headers, body, subscription.timeout)
         finally:
-            session.close()
+            connection.close()
         self._record_results([(self, result)])
         return result
 

