@@ -3,7 +3,7 @@
 import base64
 import doctest
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import standardwebhooks
 
@@ -55,7 +55,7 @@ class TestSigning(BaseCase):
         ours = signing.sign_v1(secret, "msg_3", self.timestamp, self.body)
         theirs = standardwebhooks.Webhook(secret).sign(
             "msg_3",
-            datetime.fromtimestamp(self.timestamp, tz=timezone.utc),
+            datetime.fromtimestamp(self.timestamp, tz=UTC),
             self.body.decode(),
         )
         self.assertEqual(ours, theirs)

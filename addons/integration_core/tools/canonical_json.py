@@ -27,7 +27,7 @@ def to_jsonable(value):
     """
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
         return value.isoformat(timespec="seconds") + "Z"
     if isinstance(value, dt.date):
         return value.isoformat()

@@ -1,6 +1,6 @@
 import standardwebhooks
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -23,7 +23,7 @@ class TestWebhookSecurity(WebhookCase):
         wizard = self.env["integration.secret.reveal"].browse(action["res_id"])
         self.assertEqual(wizard.read(["plaintext"])[0]["plaintext"], plaintext)
         self.assertFalse(wizard.read(["plaintext"])[0]["plaintext"], "shown once")
-        with self.assertRaises(Exception):
+        with self.assertRaises(UserError):
             subscription.with_user(self.integration_manager).action_reveal_new_secret()
 
     def test_user_sees_deliveries_never_secrets(self):

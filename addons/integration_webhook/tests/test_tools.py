@@ -1,6 +1,6 @@
 import doctest
-import time
 import json
+import time
 
 import standardwebhooks
 from cloudevents.v1.http import from_http
