@@ -25,6 +25,9 @@ ALLOWED_NETWORKS_PARAM = "integration_webhook.allowed_networks"
 ALLOWED_NETWORKS_OPTION = "integration_webhook_allowed_networks"
 ADVISORY_LOCK_CLASS = 0x4957  # "IW": one drain at a time per subscription
 EPOCH = datetime(1970, 1, 1)
+# A drain stops taking new deliveries after this long, so that a slow endpoint
+# never holds a worker past limit_time_real; the rest goes in the next job.
+DRAIN_TIME_BUDGET = 30.0
 
 
 class IntegrationSubscription(models.Model):
@@ -425,7 +428,7 @@ class IntegrationSubscription(models.Model):
             subscription._schedule_next_drain()
             return "nothing due"
         sent = subscription._send_batch(deliveries, circuit)
-        subscription._schedule_next_drain(more=len(deliveries) == limit and allowed is None)
+        subscription._schedule_next_drain()
         return f"{sent} sent"
 
     def _lock_due_deliveries(self, limit):
@@ -465,6 +468,7 @@ class IntegrationSubscription(models.Model):
         extra = self._extra_headers()
         outcomes = []
         state = {"circuit": circuit}
+        deadline = time.monotonic() + DRAIN_TIME_BUDGET
 
         def on_result(delivery, result):
             outcomes.append((delivery, result))
@@ -476,7 +480,8 @@ class IntegrationSubscription(models.Model):
                 self.cooldown,
             )
             blocked = circuit_tools.allows(state["circuit"], time.time()) == 0
-            return result.outcome != "gone" and not blocked
+            in_time = time.monotonic() < deadline
+            return result.outcome != "gone" and not blocked and in_time
 
         try:
             with sender.SenderPool(self.max_in_flight) as pool:
@@ -495,15 +500,11 @@ class IntegrationSubscription(models.Model):
             self._disable(self.env._("The endpoint answered 410 Gone."))
         return len(outcomes)
 
-    def _schedule_next_drain(self, more=False):
-        """Enqueue the job that will send what is left (now, at the next retry,
-        or when the circuit's cool-down ends)."""
+    def _schedule_next_drain(self):
+        """Enqueue the job that sends what is left: now if some delivery is
+        due, else at the next retry, never before the circuit's cool-down."""
         self.ensure_one()
         if self.state != "active":
-            return
-        circuit = self._circuit()
-        if more and circuit_tools.allows(circuit, time.time()) is None:
-            self._enqueue_drain(reason="more")
             return
         self.env["integration.delivery"].flush_model()
         self.env.cr.execute(
@@ -514,11 +515,16 @@ class IntegrationSubscription(models.Model):
             (self.id,),
         )
         next_at = self.env.cr.fetchone()[0]
-        if next_at:
-            not_before = [fields.Datetime.now(), next_at]
-            if circuit.state == "open":
-                not_before.append(_dt(circuit.open_until))
-            self._enqueue_drain(eta=max(not_before))
+        if not next_at:
+            return
+        now = fields.Datetime.now()
+        circuit = self._circuit()
+        if circuit.state == "open":
+            next_at = max(next_at, _dt(circuit.open_until))
+        if next_at <= now:
+            self._enqueue_drain(reason="more")
+        else:
+            self._enqueue_drain(eta=next_at)
 
     # ------------------------------------------------------------------
     # Circuit breaker

@@ -1,6 +1,7 @@
 import json
 import time
 from datetime import timedelta
+from unittest.mock import patch
 
 import standardwebhooks
 from cloudevents.v1.http import from_http
@@ -11,6 +12,7 @@ from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
+from ..models import integration_subscription as subscription_module
 from .common import WebhookCase, closed_port
 
 
@@ -194,6 +196,18 @@ class TestDelivery(WebhookCase):
         self.assertEqual(len(set(ids)), 30)
         self.assertEqual(set(subscription.delivery_ids.mapped("state")), {"delivered"})
         self.assertEqual(len(subscription.delivery_ids.attempt_ids), 30)
+
+    def test_time_budget_leaves_the_rest_to_the_next_job(self):
+        subscription = self.subscribe(max_in_flight=1)
+        with trap_jobs():
+            for index in range(3):
+                self.emit(f"m{index}")
+        with patch.object(subscription_module, "DRAIN_TIME_BUDGET", 0.0), trap_jobs() as trap:
+            subscription._drain()
+        self.assertEqual(len(self.receiver.received), 1)
+        self.assertEqual(len(subscription.delivery_ids.filtered(lambda d: d.state == "pending")), 2)
+        [job] = trap.enqueued_jobs
+        self.assertFalse(job.eta, "what is due goes out at once, in a new job")
 
     def test_days_of_failures_disable(self):
         subscription = self.subscribe(disable_after_days=5, failure_threshold=100)
