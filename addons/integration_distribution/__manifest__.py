@@ -20,6 +20,9 @@
         "data/integration_event_type_data.xml",
         "views/sale_order_views.xml",
     ],
-    "demo": ["demo/integration_mapping_demo.xml"],
+    "demo": [
+        "demo/integration_subscription_demo.xml",
+        "demo/integration_mapping_demo.xml",
+    ],
     "installable": True,
 }

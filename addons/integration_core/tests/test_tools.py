@@ -135,6 +135,13 @@ class TestUrlSafety(BaseCase):
         with self.assertRaises(url_safety.UnsafeTargetError):
             url_safety.parse_networks("not-a-network")
 
+    def test_unresolvable_is_its_own_error(self):
+        def no_dns(host):
+            raise OSError("Name or service not known")
+
+        with self.assertRaises(url_safety.UnresolvableHostError):
+            url_safety.check_target_url("https://nowhere.invalid/", resolver=no_dns)
+
     def test_real_resolver(self):
         with self.assertRaises(url_safety.UnsafeTargetError):
             url_safety.check_target_url("http://localhost:8069/")

@@ -26,6 +26,10 @@ class UnsafeTargetError(ValueError):
     """The URL may not be called from the Odoo server."""
 
 
+class UnresolvableHostError(UnsafeTargetError):
+    """The host does not resolve (now): not proven unsafe, not callable either."""
+
+
 def parse_networks(allowed_networks):
     """``"10.0.0.0/8, 127.0.0.1"`` -> list of ``ip_network``; bad entries raise."""
     if not allowed_networks:
@@ -90,9 +94,9 @@ def check_target_url(url, allowed_networks=None, resolver=None):
     try:
         addresses = resolver(parts.hostname)
     except OSError as exc:
-        raise UnsafeTargetError(f"{parts.hostname} does not resolve: {exc}") from None
+        raise UnresolvableHostError(f"{parts.hostname} does not resolve: {exc}") from None
     if not addresses:
-        raise UnsafeTargetError(f"{parts.hostname} does not resolve")
+        raise UnresolvableHostError(f"{parts.hostname} does not resolve")
     for address in addresses:
         ip = ipaddress.ip_address(address.split("%", 1)[0])
         if any(ip in network for network in networks):

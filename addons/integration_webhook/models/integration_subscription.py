@@ -9,6 +9,7 @@ from odoo.tools import config
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.integration_core.tools.url_safety import (
+    UnresolvableHostError,
     UnsafeTargetError,
     check_target_url,
 )
@@ -208,9 +209,13 @@ class IntegrationSubscription(models.Model):
 
     @api.constrains("target_url")
     def _check_target_url(self):
+        """Refuse what resolves to a non-public address. A host that does not
+        resolve yet may be saved: it is checked again before every send."""
         for subscription in self:
             try:
                 subscription._check_url_safe()
+            except UnresolvableHostError:
+                continue
             except UnsafeTargetError as exc:
                 raise ValidationError(
                     self.env._(
@@ -261,6 +266,10 @@ class IntegrationSubscription(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         subscriptions = super().create(vals_list)
+        if not self._encryption_keys().strip():
+            # the form shows why; a secret is created by Rotate secret later
+            _logger.warning("no integration_encryption_key: subscriptions created without secret")
+            return subscriptions
         for subscription in subscriptions:
             if not subscription.secret_ids:
                 subscription.sudo()._add_secret()
@@ -465,6 +474,12 @@ class IntegrationSubscription(models.Model):
             return 0
         deliveries._prefetch_for_sending()
         signing = self._signing_material()
+        if not any(signing):
+            unsigned = sender.SendResult(
+                "retry", error="no valid signing secret: use Rotate secret on the subscription"
+            )
+            delivery_model._record_results([(d, unsigned) for d in deliveries])
+            return 0
         extra = self._extra_headers()
         outcomes = []
         state = {"circuit": circuit}

@@ -277,6 +277,23 @@ class TestDelivery(WebhookCase):
         with self.assertRaises(ValidationError):
             self.subscribe(target_url="http://127.0.0.1:8069/hook")
 
+    def test_unresolvable_host_can_be_saved_but_is_not_called(self):
+        subscription = self.subscribe(target_url="https://partner.invalid/hooks")
+        _event, delivery = self.emit_and_drain(subscription)
+        self.assertEqual(delivery.state, "pending")
+        self.assertIn("does not resolve", delivery.last_error)
+
+    def test_no_signing_secret_is_a_readable_failure(self):
+        subscription = self.subscribe()
+        subscription.secret_ids.sudo().unlink()
+        _event, delivery = self.emit_and_drain(subscription)
+        self.assertEqual(self.receiver.received, [])
+        self.assertIn("no valid signing secret", delivery.last_error)
+        subscription.with_user(self.integration_manager).action_rotate_secret()
+        self.make_due(delivery)
+        self.drain(subscription)
+        self.assertEqual(delivery.state, "delivered")
+
     def test_target_turned_unsafe_is_not_called(self):
         subscription = self.subscribe()
         self.env["ir.config_parameter"].sudo().set_param(
