@@ -5,8 +5,9 @@ parse -> route -> authenticate -> scope -> rate limit -> body -> validate
 
 Each step is a small method that raises :class:`ApiError`; one pure function
 (:func:`~..tools.problems.problem_for`) turns any exception into a problem
-document. The hot path avoids the ORM: one indexed key lookup, one counter
-UPSERT (separate short transaction) and one log INSERT.
+document. The hot path avoids the ORM: one statement that finds the key and
+counts the request (on the worker's autocommit counter connection, see
+``integration.api.rate.bucket``) and one log INSERT.
 """
 
 import contextlib
@@ -27,7 +28,7 @@ from odoo.addons.integration_core.tools.canonical_json import fingerprint, to_js
 from odoo.addons.integration_core.tools.json_schema import validation_errors
 
 from ..tools import rate_limit
-from ..tools.api_keys import secret_matches, split_api_key, token_from_headers
+from ..tools.api_keys import hash_secret, split_api_key, token_from_headers
 from ..tools.problems import problem_for
 from ..tools.query import coerce_query
 from ..tools.redaction import excerpt, redact_headers, redact_token
@@ -52,7 +53,9 @@ class KeyInfo:
     user_id: int | None
     scopes: frozenset
     rate_limit: int
-    last_used_stale: bool
+    system_code: str | None = None
+    hits: int | None = None  # this request counted in the window; None: not counted
+    counted_at: float = 0.0
 
 
 @dataclass
@@ -123,7 +126,7 @@ class IntegrationApiDispatcher(models.AbstractModel):
             raise self._too_large(max_bytes)
         key = None
         if not route.public:
-            key = exchange.key = self._api_authenticate(http)
+            key = exchange.key = self._api_authenticate(http, route)
             self._api_check_scope(route, key)
             self._api_rate_limit(key, exchange)
         body, exchange.raw_body = self._api_read_body(http, route, max_bytes)
@@ -143,6 +146,7 @@ class IntegrationApiDispatcher(models.AbstractModel):
             idempotency_key=exchange.idempotency_key,
             route=route,
             scopes=key.scopes if key else frozenset(),
+            system_code=key.system_code if key else None,
         )
         return self._api_execute(route, api_request, http, exchange)
 
@@ -178,38 +182,82 @@ class IntegrationApiDispatcher(models.AbstractModel):
         return ApiError(413, "Content Too Large", f"The body exceeds {max_bytes} bytes.",
                         problem_type="payload-too-large")
 
-    def _api_authenticate(self, http):
-        """The key of the request, or 401 (429 after repeated failures)."""
+    def _api_authenticate(self, http, route):
+        """The key of the request, counted against its rate limit, or 401
+        (429 after repeated failures)."""
         token = token_from_headers(http.headers.get("Authorization"),
                                    http.headers.get("X-Api-Key"))
         parts = split_api_key(token) if token else None
-        key = self._api_fetch_key(*parts) if parts else None
+        key = self._api_fetch_key(*parts, scope=route.scope) if parts else None
         if key is None:
             self._api_auth_failed(http, parts and parts[0])
         return key
 
-    def _api_fetch_key(self, public_id, secret):
-        """One indexed lookup: the key and its system, if usable."""
-        self.env.cr.execute(SQL(
-            """SELECT k.id, k.secret_hash, k.system_id, s.company_id, s.user_id,
-                      k.rate_limit_per_minute,
-                      k.last_used_at IS NULL
-                          OR k.last_used_at < (now() AT TIME ZONE 'UTC') - interval '1 minute',
-                      ARRAY(SELECT sc.code FROM integration_api_key_scope_rel rel
-                              JOIN integration_api_scope sc ON sc.id = rel.scope_id
-                             WHERE rel.key_id = k.id)
-                 FROM integration_api_key k
-                 JOIN integration_system s ON s.id = k.system_id
-                WHERE k.public_id = %s AND k.active AND k.state = 'active'
-                  AND (k.expires_at IS NULL OR k.expires_at > (now() AT TIME ZONE 'UTC'))
-                  AND s.active AND s.state = 'active'""",
-            public_id,
-        ))
-        row = self.env.cr.fetchone()
-        if not row or not secret_matches(public_id, secret, row[1]):
+    def _api_fetch_key(self, public_id, secret, scope=None, now=None):
+        """Find the key and count the request, in one round trip.
+
+        One statement on the counter connection (its own READ COMMITTED
+        transaction, see ``integration.api.rate.bucket``): the indexed key
+        lookup, the rate counter UPSERT (only for a key that has ``scope``
+        and a limit, so refused requests are not counted) and, at most once
+        a minute, ``last_used_at``. The secret is compared as its keyed hash:
+        an attacker chooses the secret, not its HMAC, so the comparison's
+        timing tells nothing usable about the stored hash.
+
+        :param scope: the scope the route requires (empty: any)
+        :return: :class:`KeyInfo`, or None for no usable key
+        """
+        now = now or time.time()
+        rows = self.env["integration.api.rate.bucket"]._counter_execute(
+            self._api_fetch_key_sql(public_id, secret, scope, now))
+        if not rows:
             return None
-        key_id, _hash, system_id, company_id, user_id, limit, stale, scopes = row
-        return KeyInfo(key_id, system_id, company_id, user_id, frozenset(scopes), limit, stale)
+        key_id, system_id, company_id, user_id, code, limit, scopes, hits = rows[0]
+        return KeyInfo(key_id, system_id, company_id, user_id, frozenset(scopes), limit,
+                       system_code=code, hits=hits, counted_at=now)
+
+    @api.model
+    def _api_fetch_key_sql(self, public_id, secret, scope, now):
+        """The statement of :meth:`_api_fetch_key`."""
+        return SQL(
+            """WITH k AS (
+                   SELECT k.id, k.system_id, s.company_id, s.user_id, s.code,
+                          k.rate_limit_per_minute AS rate_limit,
+                          k.last_used_at IS NULL OR k.last_used_at
+                              < (now() AT TIME ZONE 'UTC') - interval '1 minute' AS stale,
+                          ARRAY(SELECT sc.code FROM integration_api_key_scope_rel rel
+                                  JOIN integration_api_scope sc ON sc.id = rel.scope_id
+                                 WHERE rel.key_id = k.id) AS scopes
+                     FROM integration_api_key k
+                     JOIN integration_system s ON s.id = k.system_id
+                    WHERE k.public_id = %(public_id)s AND k.secret_hash = %(hash)s
+                      AND k.active AND k.state = 'active'
+                      AND (k.expires_at IS NULL OR k.expires_at > (now() AT TIME ZONE 'UTC'))
+                      AND s.active AND s.state = 'active'
+               ), hit AS (
+                   INSERT INTO integration_api_rate_bucket AS b (name, window_start, hits)
+                   SELECT 'key:' || k.id, %(start)s, 1 FROM k
+                    WHERE k.rate_limit > 0
+                      AND (%(scope)s::varchar IS NULL OR %(scope)s = ANY(k.scopes))
+                   ON CONFLICT (name) DO UPDATE SET
+                       hits = CASE WHEN b.window_start = EXCLUDED.window_start
+                                   THEN b.hits + 1 ELSE 1 END,
+                       window_start = EXCLUDED.window_start
+                   RETURNING hits
+               ), touch AS (
+                   -- reads hit: the counter row is locked before the key row,
+                   -- in every request, so parallel requests cannot deadlock
+                   UPDATE integration_api_key SET last_used_at = now() AT TIME ZONE 'UTC'
+                    WHERE id = (SELECT k.id FROM k LEFT JOIN hit ON true WHERE k.stale)
+               )
+               SELECT k.id, k.system_id, k.company_id, k.user_id, k.code, k.rate_limit,
+                      k.scopes, (SELECT hits FROM hit)
+                 FROM k""",
+            public_id=public_id,
+            hash=hash_secret(public_id, secret),
+            scope=scope or None,
+            start=rate_limit.window_start(now, RATE_WINDOW),
+        )
 
     def _api_auth_failed(self, http, public_id):
         """Count the failure per IP and per key id; refuse with 401 or 429."""
@@ -235,20 +283,11 @@ class IntegrationApiDispatcher(models.AbstractModel):
                            problem_type="forbidden", extensions={"required_scope": route.scope})
 
     def _api_rate_limit(self, key, exchange):
-        """Count the request; 429 over the key's limit. Touches last_used_at."""
-        now = time.time()
-        touch = None
-        if key.last_used_stale:
-            touch = SQL("UPDATE integration_api_key SET last_used_at = now() AT TIME ZONE 'UTC' "
-                        "WHERE id = %s", key.id)
-        if key.rate_limit <= 0:
-            if touch is not None:
-                self.env["integration.api.rate.bucket"]._hit([], 0, extra=touch)
+        """429 over the key's limit (the request was counted when its key was
+        fetched); ``RateLimit`` headers otherwise."""
+        if key.rate_limit <= 0 or key.hits is None:
             return
-        (hits,) = self.env["integration.api.rate.bucket"]._hit(
-            [f"key:{key.id}"], rate_limit.window_start(now, RATE_WINDOW), extra=touch
-        )
-        decision = rate_limit.decide(hits, key.rate_limit, now, RATE_WINDOW)
+        decision = rate_limit.decide(key.hits, key.rate_limit, key.counted_at, RATE_WINDOW)
         headers = rate_limit.headers_for(decision)
         exchange.extra_headers.update(
             {name: value for name, value in headers.items() if name != "Retry-After"}

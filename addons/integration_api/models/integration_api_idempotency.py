@@ -81,8 +81,13 @@ class IntegrationApiIdempotency(models.Model):
 
         Runs in its own transaction, committed at once: the lock must be
         visible to the other workers before this request does any work.
+        READ COMMITTED: under REPEATABLE READ, the INSERT of a lock that a
+        parallel claim committed after this snapshot fails with a
+        serialisation error instead of doing nothing.
         """
         with self.env.registry.cursor() as cr:
+            if not self.env.registry.in_test_mode():  # test cursors share one transaction
+                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
             cr.execute(SQL(
                 "DELETE FROM integration_api_idempotency WHERE system_id = %s "
                 "AND idempotency_key = %s AND expires_at < (now() AT TIME ZONE 'UTC')",

@@ -1,12 +1,77 @@
+import contextlib
+import os
+import threading
+
+import psycopg2
+
 from odoo import api, fields, models
+from odoo.sql_db import connection_info_for
 from odoo.tools import SQL
+
+
+class _CounterConnections:
+    """One autocommit READ COMMITTED connection per worker process and database.
+
+    Counting must not happen in the request's REPEATABLE READ transaction
+    (parallel requests of one key would fail with serialisation errors), and
+    a pooled cursor costs four round trips (reset, BEGIN, statement, COMMIT).
+    In autocommit each counting statement is its own transaction: one round
+    trip, and an ``INSERT ... ON CONFLICT DO UPDATE`` under READ COMMITTED
+    waits for a parallel hit of the same bucket instead of failing.
+    Connections opened before a fork are never reused by the child.
+    """
+
+    def __init__(self):
+        self._connections = {}
+        self._lock = threading.Lock()
+
+    def execute(self, dbname, query):
+        """Run ``query`` (an ``SQL``) as its own transaction; return its rows.
+
+        A connection found dead (server restart, idle timeout) is replaced
+        and the statement run again once.
+        """
+        with self._lock:  # threaded server: one statement at a time per connection
+            for attempt in (1, 2):
+                cnx = self._get(dbname)
+                try:
+                    with cnx.cursor() as cr:
+                        cr.execute(query.code, query.params)
+                        return cr.fetchall() if cr.description else []
+                except (psycopg2.InterfaceError, psycopg2.OperationalError) as exc:
+                    if getattr(exc, "pgcode", None) and not cnx.closed:
+                        raise  # an SQL error (deadlock...), not a lost connection
+                    self._drop(dbname)
+                    if attempt == 2:
+                        raise
+        return []
+
+    def _get(self, dbname):
+        entry = self._connections.get(dbname)
+        if entry and entry[0] == os.getpid() and not entry[1].closed:
+            return entry[1]
+        _name, params = connection_info_for(dbname)
+        cnx = psycopg2.connect(**params)
+        cnx.set_session(isolation_level="READ COMMITTED", autocommit=True)
+        self._connections[dbname] = (os.getpid(), cnx)
+        return cnx
+
+    def _drop(self, dbname):
+        pid, cnx = self._connections.pop(dbname, (None, None))
+        if cnx is not None and pid == os.getpid():
+            with contextlib.suppress(psycopg2.Error):
+                cnx.close()
+
+
+_counter_connections = _CounterConnections()
 
 
 class IntegrationApiRateBucket(models.Model):
     """Request counters of the current window, shared by every worker.
 
     One row per bucket (``key:<id>``, ``authfail:ip:<addr>``...). Counting
-    happens in a short READ COMMITTED transaction of its own: in the request's
+    happens in a statement that is its own READ COMMITTED transaction, on a
+    connection of its own (:class:`_CounterConnections`): in the request's
     REPEATABLE READ transaction, two parallel requests of one key would wait
     on the row and then fail with a serialisation error.
     """
@@ -22,42 +87,40 @@ class IntegrationApiRateBucket(models.Model):
     _sql_constraints = [("name_uniq", "unique(name)", "One counter per bucket.")]
 
     @api.model
-    def _hit_sql(self, bucket, window_start):
+    def _hit_sql(self, buckets, window_start):
+        """Count one request in each of ``buckets``; returns ``(name, hits)`` rows."""
         return SQL(
             """INSERT INTO integration_api_rate_bucket AS b (name, window_start, hits)
-               VALUES (%(bucket)s, %(start)s, 1)
+               SELECT name, %(start)s, 1 FROM unnest(%(buckets)s::varchar[]) AS name
                ON CONFLICT (name) DO UPDATE SET
                    hits = CASE WHEN b.window_start = EXCLUDED.window_start
                                THEN b.hits + 1 ELSE 1 END,
                    window_start = EXCLUDED.window_start
-               RETURNING hits""",
-            bucket=bucket,
+               RETURNING name, hits""",
+            buckets=sorted(set(buckets)),  # one order for all: no deadlock
             start=window_start,
         )
 
     @api.model
-    def _hit(self, buckets, window_start, extra=None):
+    def _hit(self, buckets, window_start):
         """Count one request in each bucket; return their counts (same order).
 
-        Deliberately in a separate, short READ COMMITTED transaction (see the
-        class doc), committed at once by the ``with`` block.
-
-        :param extra: an optional ``SQL`` run in the same short transaction
-            (e.g. touching a key's ``last_used_at``)
+        One statement, committed at once (see :meth:`_counter_execute`).
         """
-        # Test cursors share the test transaction: no isolation change there.
-        isolation = SQL() if self.env.registry.in_test_mode() else SQL(
-            "SET TRANSACTION ISOLATION LEVEL READ COMMITTED;")
-        counts = []
-        with self.env.registry.cursor() as cr:
-            for bucket in buckets:
-                # first statement of the transaction: one round trip with the SET
-                cr.execute(SQL("%s %s", isolation, self._hit_sql(bucket, window_start)))
-                isolation = SQL()
-                counts.append(cr.fetchone()[0])
-            if extra is not None:
-                cr.execute(SQL("%s %s", isolation, extra))
-        return counts
+        counts = dict(self._counter_execute(self._hit_sql(buckets, window_start)))
+        return [counts[bucket] for bucket in buckets]
+
+    @api.model
+    def _counter_execute(self, query):
+        """Run ``query`` as its own READ COMMITTED transaction, committed at
+        once on the worker's counter connection; return its rows.
+
+        Test cursors share the test transaction: there it runs in it.
+        """
+        if self.env.registry.in_test_mode():
+            self.env.cr.execute(query)
+            return self.env.cr.fetchall() if self.env.cr.description else []
+        return _counter_connections.execute(self.env.cr.dbname, query)
 
     @api.model
     def _current(self, bucket, window_start):

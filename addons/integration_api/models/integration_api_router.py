@@ -123,7 +123,7 @@ class IntegrationApiRouter(models.AbstractModel):
 
     def _api_ping(self, api_request):
         return ApiResult(200, {
-            "system": api_request.system.code,
+            "system": api_request.system_code or api_request.system.code,
             "scopes": sorted(api_request.scopes),
             "request_id": api_request.correlation_id,
         })

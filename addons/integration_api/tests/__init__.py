@@ -5,5 +5,6 @@ from . import (
     test_http_api,
     test_idempotency,
     test_openapi,
+    test_rate_counter,
     test_tools,
 )

@@ -137,6 +137,21 @@ class TestRateLimit(ApiHttpCase):
         _key, token = self.make_key(["orders:write"])
         self.assertEqual(self.call("GET", "/ping", token=token).status_code, 200)
 
+    def test_refused_requests_use_no_quota(self):
+        """A wrong secret or a missing scope must not eat the key's budget."""
+        self.key.rate_limit_per_minute = 2
+        bad = f"odk_{self.key.public_id}_{'x' * 43}"
+        self.assertEqual(self.call("GET", "/ping", token=bad).status_code, 401)
+        _key, read_only = self.make_key(["orders:read"])
+        self.env["integration.api.key"].browse(_key.id).rate_limit_per_minute = 2
+        for _i in range(3):
+            self.assertEqual(self.call("POST", "/test/echo", {"name": "x"},
+                                       token=read_only).status_code, 403)
+        self.assertEqual(self.call("GET", "/ping", token=read_only).status_code, 200)
+        response = self.call("GET", "/ping")
+        self.assertEqual(response.status_code, 200)
+        self.assertRegex(response.headers["RateLimit"], r'^"default";r=1;t=\d+$')
+
 
 @tagged("-at_install", "post_install")
 class TestRequestLog(ApiHttpCase):

@@ -18,6 +18,7 @@ class ApiRequest:
     :param message: the kept ``integration.api.message`` on routes with
         ``keep_message=True``, else ``None``
     :param scopes: the scope codes of the key (no query needed)
+    :param system_code: the system's code (no query needed)
     """
 
     system: object
@@ -34,6 +35,7 @@ class ApiRequest:
     message: object = None
     route: object = None
     scopes: frozenset = frozenset()
+    system_code: str | None = None
 
 
 @dataclass
