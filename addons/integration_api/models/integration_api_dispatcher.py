@@ -209,7 +209,8 @@ class IntegrationApiDispatcher(models.AbstractModel):
         """
         now = now or time.time()
         rows = self.env["integration.api.rate.bucket"]._counter_execute(
-            self._api_fetch_key_sql(public_id, secret, scope, now))
+            self._api_fetch_key_sql(public_id, secret, scope, now),
+            prepare_as="integration_api_fetch_key")
         if not rows:
             return None
         key_id, system_id, company_id, user_id, code, limit, scopes, hits = rows[0]
@@ -230,15 +231,16 @@ class IntegrationApiDispatcher(models.AbstractModel):
                                  WHERE rel.key_id = k.id) AS scopes
                      FROM integration_api_key k
                      JOIN integration_system s ON s.id = k.system_id
-                    WHERE k.public_id = %(public_id)s AND k.secret_hash = %(hash)s
+                    WHERE k.public_id = %(public_id)s::varchar
+                      AND k.secret_hash = %(hash)s::varchar
                       AND k.active AND k.state = 'active'
                       AND (k.expires_at IS NULL OR k.expires_at > (now() AT TIME ZONE 'UTC'))
                       AND s.active AND s.state = 'active'
                ), hit AS (
                    INSERT INTO integration_api_rate_bucket AS b (name, window_start, hits)
-                   SELECT 'key:' || k.id, %(start)s, 1 FROM k
+                   SELECT 'key:' || k.id, %(start)s::integer, 1 FROM k
                     WHERE k.rate_limit > 0
-                      AND (%(scope)s::varchar IS NULL OR %(scope)s = ANY(k.scopes))
+                      AND (%(scope)s::varchar IS NULL OR %(scope)s::varchar = ANY(k.scopes))
                    ON CONFLICT (name) DO UPDATE SET
                        hits = CASE WHEN b.window_start = EXCLUDED.window_start
                                    THEN b.hits + 1 ELSE 1 END,

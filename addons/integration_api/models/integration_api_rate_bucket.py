@@ -23,20 +23,28 @@ class _CounterConnections:
 
     def __init__(self):
         self._connections = {}
+        self._prepared = {}  # id(connection) -> names of its prepared statements
         self._lock = threading.Lock()
 
-    def execute(self, dbname, query):
+    def execute(self, dbname, query, prepare_as=None):
         """Run ``query`` (an ``SQL``) as its own transaction; return its rows.
 
         A connection found dead (server restart, idle timeout) is replaced
         and the statement run again once.
+
+        :param prepare_as: name under which the statement is prepared once
+            per connection (planning a CTE costs more than running it); the
+            query's text must then not vary, only its parameters
         """
         with self._lock:  # threaded server: one statement at a time per connection
             for attempt in (1, 2):
                 cnx = self._get(dbname)
                 try:
                     with cnx.cursor() as cr:
-                        cr.execute(query.code, query.params)
+                        if prepare_as:
+                            self._execute_prepared(cnx, cr, prepare_as, query)
+                        else:
+                            cr.execute(query.code, query.params)
                         return cr.fetchall() if cr.description else []
                 except (psycopg2.InterfaceError, psycopg2.OperationalError) as exc:
                     if getattr(exc, "pgcode", None) and not cnx.closed:
@@ -46,6 +54,16 @@ class _CounterConnections:
                         raise
         return []
 
+    def _execute_prepared(self, cnx, cr, name, query):
+        prepared = self._prepared.setdefault(id(cnx), set())
+        if name not in prepared:
+            head, *rest = query.code.split("%s")
+            text = head + "".join(f"${n}{part}" for n, part in enumerate(rest, 1))
+            cr.execute(f"PREPARE {name} AS {text}")
+            prepared.add(name)
+        placeholders = ", ".join(["%s"] * len(query.params))
+        cr.execute(f"EXECUTE {name} ({placeholders})", query.params)
+
     def _get(self, dbname):
         entry = self._connections.get(dbname)
         if entry and entry[0] == os.getpid() and not entry[1].closed:
@@ -53,11 +71,17 @@ class _CounterConnections:
         _name, params = connection_info_for(dbname)
         cnx = psycopg2.connect(**params)
         cnx.set_session(isolation_level="READ COMMITTED", autocommit=True)
+        with cnx.cursor() as cr:
+            # Counters and last_used_at are not worth a WAL flush each: a
+            # database crash may lose the last fraction of a second of counts
+            # (never corrupt them); other sessions see every count at once.
+            cr.execute("SET synchronous_commit = off")
         self._connections[dbname] = (os.getpid(), cnx)
         return cnx
 
     def _drop(self, dbname):
         pid, cnx = self._connections.pop(dbname, (None, None))
+        self._prepared.pop(id(cnx), None)
         if cnx is not None and pid == os.getpid():
             with contextlib.suppress(psycopg2.Error):
                 cnx.close()
@@ -111,7 +135,7 @@ class IntegrationApiRateBucket(models.Model):
         return [counts[bucket] for bucket in buckets]
 
     @api.model
-    def _counter_execute(self, query):
+    def _counter_execute(self, query, prepare_as=None):
         """Run ``query`` as its own READ COMMITTED transaction, committed at
         once on the worker's counter connection; return its rows.
 
@@ -120,7 +144,7 @@ class IntegrationApiRateBucket(models.Model):
         if self.env.registry.in_test_mode():
             self.env.cr.execute(query)
             return self.env.cr.fetchall() if self.env.cr.description else []
-        return _counter_connections.execute(self.env.cr.dbname, query)
+        return _counter_connections.execute(self.env.cr.dbname, query, prepare_as)
 
     @api.model
     def _current(self, bucket, window_start):

@@ -52,7 +52,7 @@ class TestRateCounter(TransactionCase):
         public_id, real_secret = self.token_parts
         query = self.env["integration.api.dispatcher"]._api_fetch_key_sql(
             public_id, secret or real_secret, scope, now or time.time())
-        return connections.execute(self.dbname, query)
+        return connections.execute(self.dbname, query, prepare_as="integration_api_fetch_key")
 
     def test_parallel_requests_of_one_key_each_get_their_own_count(self):
         """Eight workers, 25 requests each, at the same instant: no error
