@@ -240,9 +240,7 @@ class IntegrationDelivery(models.Model):
                     "replay_count": delivery.replay_count + 1,
                 }
             )
-        self.sudo().subscription_id.filtered(lambda s: s.state == "active")._enqueue_drain(
-            reason="replay"
-        )
+        self.sudo().subscription_id.filtered(lambda s: s.state == "active")._enqueue_drain()
         return True
 
     def _integration_reprocess(self):

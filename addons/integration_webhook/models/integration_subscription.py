@@ -13,7 +13,6 @@ from odoo.addons.integration_core.tools.url_safety import (
     UnsafeTargetError,
     check_target_url,
 )
-from odoo.addons.queue_job.exception import RetryableJobError
 
 from ..tools import circuit as circuit_tools
 from ..tools import retry as retry_tools
@@ -385,15 +384,23 @@ class IntegrationSubscription(models.Model):
             "next_attempt_at": fields.Datetime.now(),
         }
 
-    def _enqueue_drain(self, eta=None, reason="new"):
-        """One drain job per subscription and transaction (or per ``eta``)."""
+    def _enqueue_drain(self, eta=None):
+        """Make sure a drain job runs for each subscription (now or at ``eta``).
+
+        One job per transaction: it can only start after this transaction
+        commits, so it sees these deliveries, or finds another drain running
+        that began before and ends after that commit; that drain looks again
+        with a fresh cursor before it finishes (``_new_due_deliveries_exist``).
+        Sharing a pending job across transactions would open a window where
+        the shared job starts before this commit and nobody sees the delivery.
+        """
         if not self:
             return
         if eta:
-            key_part = f"eta-{int(eta.timestamp()) if isinstance(eta, datetime) else eta}"
+            key_part = f"eta-{int(eta.timestamp())}"
         else:
             self.env.cr.execute("SELECT txid_current()")
-            key_part = f"tx-{self.env.cr.fetchone()[0]}-{reason}"
+            key_part = f"tx-{self.env.cr.fetchone()[0]}"
         for subscription in self:
             subscription.with_delay(
                 channel=DRAIN_CHANNEL,
@@ -420,9 +427,9 @@ class IntegrationSubscription(models.Model):
             "SELECT pg_try_advisory_xact_lock(%s, %s)", (ADVISORY_LOCK_CLASS, self.id)
         )
         if not cr.fetchone()[0]:
-            raise RetryableJobError(
-                "another job is sending to this endpoint", seconds=2, ignore_retry=True
-            )
+            # The running drain looks for newer deliveries with a fresh cursor
+            # before it ends and enqueues the next job: nothing to wait for.
+            return "busy: the running job takes what is due"
         if subscription.state != "active":
             return f"not sent: subscription {subscription.state}"
         now = time.time()
@@ -530,16 +537,40 @@ class IntegrationSubscription(models.Model):
             (self.id,),
         )
         next_at = self.env.cr.fetchone()[0]
+        now = fields.Datetime.now()
+        if (not next_at or next_at > now) and self._new_due_deliveries_exist(now):
+            next_at = now
         if not next_at:
             return
-        now = fields.Datetime.now()
         circuit = self._circuit()
         if circuit.state == "open":
             next_at = max(next_at, _dt(circuit.open_until))
         if next_at <= now:
-            self._enqueue_drain(reason="more")
+            self._enqueue_drain()
         else:
             self._enqueue_drain(eta=next_at)
+
+    def _new_due_deliveries_exist(self, now):
+        """Whether deliveries committed after this job's snapshot are due.
+
+        The job reads the database as it was when it started; deliveries
+        committed since, whose own job found this one busy, would otherwise
+        wait for that job's retry. A fresh cursor sees them; SKIP LOCKED
+        leaves out the rows this job is still holding. Nothing is written.
+        """
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                """
+                SELECT 1 FROM integration_delivery
+                 WHERE subscription_id = %s AND state = 'pending' AND next_attempt_at <= %s
+                 LIMIT 1
+                   FOR UPDATE SKIP LOCKED
+                """,
+                (self.id, now),
+            )
+            found = bool(cr.fetchone())
+            cr.rollback()
+        return found
 
     # ------------------------------------------------------------------
     # Circuit breaker
@@ -563,10 +594,20 @@ class IntegrationSubscription(models.Model):
             "circuit_cooldown": int(circuit.cooldown),
             "failing_since": _dt(circuit.failing_since),
         }
-        if circuit.failures == 0:
-            vals["last_success_at"] = fields.Datetime.now()
+        now = fields.Datetime.now()
+        if circuit.failures == 0 and (
+            not self.last_success_at or now - self.last_success_at > timedelta(minutes=1)
+        ):
+            # at most once a minute: concurrent drains would fight over the row
+            vals["last_success_at"] = now
         opened = circuit.state == "open" and self.circuit_state != "open"
-        self.write(vals)
+        changed = {
+            name: value
+            for name, value in vals.items()
+            if self._fields[name].convert_to_write(self[name], self) != value
+        }
+        if changed:
+            self.write(changed)
         if opened:
             _logger.info("circuit opened for webhook subscription %s", self.id)
         if circuit.failing_since and self.disable_after_days:
@@ -644,7 +685,7 @@ class IntegrationSubscription(models.Model):
                 "failing_since": False,
             }
         )
-        self.sudo()._enqueue_drain(reason="resume")
+        self.sudo()._enqueue_drain()
 
     def _integration_reprocess(self):
         """From the exception dashboard: resume and replay the dead deliveries."""
@@ -726,10 +767,10 @@ class IntegrationSubscription(models.Model):
              WHERE d.state = 'pending' AND s.state = 'active'
                AND d.next_attempt_at < %s
             """,
-            (fields.Datetime.now() - timedelta(minutes=2),),
+            (fields.Datetime.now() - timedelta(minutes=1),),
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
-        self.browse(ids)._enqueue_drain(reason="kick")
+        self.browse(ids)._enqueue_drain()
         return len(ids)
 
 

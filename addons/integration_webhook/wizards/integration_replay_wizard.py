@@ -111,9 +111,7 @@ class IntegrationReplayWizard(models.TransientModel):
         ]
         existing.action_replay()
         created = deliveries.create(new_vals)
-        created.subscription_id.filtered(lambda s: s.state == "active")._enqueue_drain(
-            reason="replay-new"
-        )
+        created.subscription_id.filtered(lambda s: s.state == "active")._enqueue_drain()
         return existing | created
 
     def _done(self, count):
