@@ -28,6 +28,7 @@ EPOCH = datetime(1970, 1, 1)
 # A drain stops taking new deliveries after this long, so that a slow endpoint
 # never holds a worker past limit_time_real; the rest goes in the next job.
 DRAIN_TIME_BUDGET = 30.0
+FOLLOW_UP_PRIORITY = 5  # queue_job's default is 10; lower runs first
 
 
 class IntegrationSubscription(models.Model):
@@ -384,7 +385,7 @@ class IntegrationSubscription(models.Model):
             "next_attempt_at": fields.Datetime.now(),
         }
 
-    def _enqueue_drain(self, eta=None):
+    def _enqueue_drain(self, eta=None, priority=None):
         """Make sure a drain job runs for each subscription (now or at ``eta``).
 
         One job per transaction: it can only start after this transaction
@@ -405,6 +406,7 @@ class IntegrationSubscription(models.Model):
             subscription.with_delay(
                 channel=DRAIN_CHANNEL,
                 eta=eta,
+                priority=priority,
                 identity_key=f"integration_webhook.drain-{subscription.id}-{key_part}",
                 description=f"Webhooks to {subscription.name}",
                 max_retries=0,
@@ -546,7 +548,9 @@ class IntegrationSubscription(models.Model):
         if circuit.state == "open":
             next_at = max(next_at, _dt(circuit.open_until))
         if next_at <= now:
-            self._enqueue_drain()
+            # ahead of the per-transaction jobs queued meanwhile: under load
+            # most of those find nothing left to do
+            self._enqueue_drain(priority=FOLLOW_UP_PRIORITY)
         else:
             self._enqueue_drain(eta=next_at)
 
