@@ -80,15 +80,13 @@ class IntegrationSubscriptionSecret(models.Model):
     def _reveal_action(self):
         """Open the wizard that shows this secret once."""
         self.ensure_one()
-        wizard = self.env["integration.secret.reveal"].create(
-            {"secret_id": self.id, "plaintext": self._plaintext()}
-        )
+        plaintext = self._plaintext()
         self.sudo().revealed = True
         return {
             "type": "ir.actions.act_window",
             "res_model": "integration.secret.reveal",
-            "res_id": wizard.id,
             "view_mode": "form",
             "target": "new",
             "name": self.env._("Signing secret"),
+            "context": {"default_secret_id": self.id, "default_plaintext": plaintext},
         }

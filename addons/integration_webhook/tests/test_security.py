@@ -19,10 +19,11 @@ class TestWebhookSecurity(WebhookCase):
             subscription.secret_ids.ids,
         )
         self.assertNotIn(plaintext[6:], self.env.cr.fetchone()[0])
+        reveal = self.env["integration.secret.reveal"].search_count([])
         action = subscription.with_user(self.integration_manager).action_reveal_new_secret()
-        wizard = self.env["integration.secret.reveal"].browse(action["res_id"])
-        self.assertEqual(wizard.read(["plaintext"])[0]["plaintext"], plaintext)
-        self.assertFalse(wizard.read(["plaintext"])[0]["plaintext"], "shown once")
+        self.assertEqual(action["context"]["default_plaintext"], plaintext)
+        self.assertNotIn("res_id", action, "an unsaved form: nothing stored")
+        self.assertEqual(self.env["integration.secret.reveal"].search_count([]), reveal)
         with self.assertRaises(UserError):
             subscription.with_user(self.integration_manager).action_reveal_new_secret()
 
@@ -69,7 +70,7 @@ class TestWebhookSecurity(WebhookCase):
         subscription = self.subscribe()
         old = subscription.secret_ids._plaintext()
         action = subscription.with_user(self.integration_manager).action_rotate_secret()
-        new = self.env["integration.secret.reveal"].browse(action["res_id"]).plaintext
+        new = action["context"]["default_plaintext"]
         self.assertNotEqual(old, new)
         with trap_jobs():
             self.emit()

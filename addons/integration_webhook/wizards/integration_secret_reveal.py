@@ -2,7 +2,12 @@ from odoo import fields, models
 
 
 class IntegrationSecretReveal(models.TransientModel):
-    """Shows a new signing secret once; it cannot be read again afterwards."""
+    """Shows a new signing secret once.
+
+    The form is opened unsaved, filled from the action's context: the
+    plaintext goes to the manager's browser and is never written to the
+    database, not even in this transient table.
+    """
 
     _name = "integration.secret.reveal"
     _description = "Show a webhook secret once"
@@ -14,10 +19,3 @@ class IntegrationSecretReveal(models.TransientModel):
     plaintext = fields.Char(string="Secret", readonly=True)
     public_key = fields.Char(related="secret_id.public_key")
     public_keys_url = fields.Char(related="secret_id.subscription_id.public_keys_url")
-
-    def read(self, fields=None, load="_classic_read"):
-        """The plaintext is served once, to its creator, then wiped."""
-        records = super().read(fields, load)
-        if not fields or "plaintext" in fields:
-            self.sudo().write({"plaintext": False})
-        return records
