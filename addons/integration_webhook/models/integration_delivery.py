@@ -168,6 +168,15 @@ class IntegrationDelivery(models.Model):
                 vals["next_attempt_at"] = now + timedelta(seconds=delay)
         return vals
 
+    def _fail_unsent(self, error):
+        """Count an attempt that could not even be made (retried later).
+
+        :return: 0, the number of requests sent
+        """
+        failed = sender.SendResult("retry", error=error)
+        self._record_results([(delivery, failed) for delivery in self])
+        return 0
+
     @api.model
     def _record_results(self, outcomes):
         """Store attempts and update deliveries after sending.

@@ -438,7 +438,7 @@ class IntegrationSubscription(models.Model):
         circuit = subscription._circuit()
         allowed = circuit_tools.allows(circuit, now)
         if allowed == 0:
-            subscription._enqueue_drain(eta=_dt(circuit.open_until))
+            subscription._schedule_next_drain()
             return "circuit open: deliveries wait"
         limit = allowed or subscription.batch_size
         deliveries = subscription._lock_due_deliveries(limit)
@@ -478,17 +478,13 @@ class IntegrationSubscription(models.Model):
         try:
             self._check_url_safe()
         except UnsafeTargetError as exc:
-            blocked = sender.SendResult("retry", error=f"refused by the SSRF guard: {exc}")
-            delivery_model._record_results([(d, blocked) for d in deliveries])
-            return 0
+            return deliveries._fail_unsent(f"refused by the SSRF guard: {exc}")
         deliveries._prefetch_for_sending()
         signing = self._signing_material()
         if not any(signing):
-            unsigned = sender.SendResult(
-                "retry", error="no valid signing secret: use Rotate secret on the subscription"
+            return deliveries._fail_unsent(
+                "no valid signing secret: use Rotate secret on the subscription"
             )
-            delivery_model._record_results([(d, unsigned) for d in deliveries])
-            return 0
         extra = self._extra_headers()
         outcomes = []
         state = {"circuit": circuit}
