@@ -8,7 +8,7 @@
     "license": "LGPL-3",
     "author": "Integration Backbone contributors",
     "website": "https://github.com/integration-backbone/odoo-integration-suite",
-    "depends": ["base", "web", "mail", "integration_core"],
+    "depends": ["base", "web", "mail", "queue_job", "integration_core"],
     "external_dependencies": {"python": ["jsonschema"]},
     "data": [
         "security/integration_api_security.xml",
@@ -16,6 +16,7 @@
         "data/integration_api_scope_data.xml",
         "data/ir_config_parameter_data.xml",
         "data/ir_cron_data.xml",
+        "data/queue_job_data.xml",
         "views/integration_api_key_views.xml",
         "views/integration_api_request_log_views.xml",
         "views/integration_api_message_views.xml",

@@ -19,6 +19,7 @@
     "data": [
         "data/integration_event_type_data.xml",
         "views/sale_order_views.xml",
+        "views/integration_system_views.xml",
     ],
     "demo": [
         "demo/integration_subscription_demo.xml",

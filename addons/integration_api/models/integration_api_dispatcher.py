@@ -29,6 +29,7 @@ from odoo.addons.integration_core.tools.json_schema import validation_errors
 
 from ..tools import rate_limit
 from ..tools.api_keys import hash_secret, split_api_key, token_from_headers
+from ..tools.prefer import preferences
 from ..tools.problems import problem_for
 from ..tools.query import coerce_query
 from ..tools.redaction import excerpt, redact_headers, redact_token
@@ -147,6 +148,8 @@ class IntegrationApiDispatcher(models.AbstractModel):
             route=route,
             scopes=key.scopes if key else frozenset(),
             system_code=key.system_code if key else None,
+            can_defer=route.keep_message,
+            prefer=preferences(http.headers.get("Prefer")),
         )
         return self._api_execute(route, api_request, http, exchange)
 
@@ -361,9 +364,12 @@ class IntegrationApiDispatcher(models.AbstractModel):
                 result = self._api_call_handler(route, api_request, exchange.key)
                 output = self._api_render(result, route)
                 exchange.records = result.records
-                if message:
+                if message and result.defer:
+                    message._mark_queued(result.reference)
+                    self.env["integration.api.queue"]._enqueue(message.system_id.id)
+                elif message:
                     message._mark_done(output.status, self._api_jsonable(result.body),
-                                       result.records)
+                                       result.records, result.reference)
                 if claim and not idempotency._store(claim, output.status, output.body,
                                                     output.headers):
                     raise _LostRace()
@@ -498,6 +504,18 @@ class IntegrationApiDispatcher(models.AbstractModel):
         if not isinstance(result, ApiResult):
             result = ApiResult(route.success_status, result)
         return result
+
+    @api.model
+    def _api_call_batch_handler(self, route, api_requests):
+        """Call ``route.batch_handler`` on requests of one system, as its user.
+
+        :return: the handler's outcomes, one per request
+        """
+        system = api_requests[0].system
+        model = self.env[route.batch_handler.rsplit(".", 1)[0]].with_user(
+            self._api_handler_user(system)
+        ).with_company(system.company_id.id).with_context(integration_system_id=system.id)
+        return getattr(model, route.batch_handler.rsplit(".", 1)[1])(api_requests)
 
     def _api_needs_fix(self, message, error, http):
         exception = message._mark_needs_fix(error)

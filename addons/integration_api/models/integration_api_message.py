@@ -1,11 +1,14 @@
 import json
+import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.integration_core.exceptions import IntegrationError
+from odoo.addons.integration_core.exceptions import BusinessRuleError, IntegrationError
 
 from ..tools.request import ApiError, ApiRequest, ApiResult
+
+_logger = logging.getLogger(__name__)
 
 
 class IntegrationApiMessage(models.Model):
@@ -14,7 +17,9 @@ class IntegrationApiMessage(models.Model):
     Routes declared with ``keep_message=True`` keep every request here. When
     the handler raises an ``IntegrationError`` (unmapped code, business rule)
     the message waits in ``needs_fix`` with an exception; once a person fixed
-    the cause, reprocessing runs the handler again on the stored body.
+    the cause, reprocessing runs the handler again on the stored body. A
+    handler that answers ``ApiResult(defer=True)`` leaves the message
+    ``queued`` for ``integration.api.queue`` to process in bulk.
     """
 
     _name = "integration.api.message"
@@ -35,9 +40,14 @@ class IntegrationApiMessage(models.Model):
     body_text = fields.Text(string="Body (JSON)", compute="_compute_texts")
     correlation_id = fields.Char(string="Request ID", readonly=True, index=True)
     idempotency_key = fields.Char(readonly=True)
+    reference = fields.Char(
+        readonly=True, index=True, help="The partner's reference of what the message is about, "
+        "e.g. the external reference of an order."
+    )
     state = fields.Selection(
         [
             ("received", "Received"),
+            ("queued", "Queued"),
             ("done", "Done"),
             ("needs_fix", "Needs a fix"),
             ("rejected", "Rejected"),
@@ -71,8 +81,13 @@ class IntegrationApiMessage(models.Model):
     # ------------------------------------------------------------------
     # Outcomes, called by the dispatcher
     # ------------------------------------------------------------------
-    def _mark_done(self, status, body, records=None):
+    def _mark_queued(self, reference=None):
+        self.write({"state": "queued", "reference": reference or False})
+
+    def _mark_done(self, status, body, records=None, reference=None):
         vals = {"state": "done", "result_status": status, "result_body": body, "error": False}
+        if reference:
+            vals["reference"] = reference
         if records:
             vals.update(res_model=records._name, res_ids=",".join(map(str, records.ids)))
         self.write(vals)
@@ -127,6 +142,8 @@ class IntegrationApiMessage(models.Model):
             "received_at": self.create_date,
             "updated_at": self.write_date,
         }
+        if self.reference:
+            body["reference"] = self.reference
         if self.result_status:
             body["result_status"] = self.result_status
         if self.result_body is not None and self.state == "done":
@@ -136,43 +153,80 @@ class IntegrationApiMessage(models.Model):
         return body
 
     # ------------------------------------------------------------------
-    # Reprocess (integration.reprocess.mixin)
+    # Processing later: the queue and reprocess (integration.reprocess.mixin)
     # ------------------------------------------------------------------
+    def _api_request(self, route):
+        """The request as the handler saw it, rebuilt from what was kept;
+        the handler must do the work now (``can_defer`` is False)."""
+        self.ensure_one()
+        return ApiRequest(
+            system=self.system_id,
+            api_key=self.api_key_id,
+            method=route.method,
+            path=self.path,
+            path_params=self.path_params or {},
+            query=self.query or {},
+            body=self.body,
+            raw_body=json.dumps(self.body).encode(),
+            headers={},
+            correlation_id=self.correlation_id,
+            idempotency_key=self.idempotency_key,
+            message=self,
+            route=route,
+        )
+
+    def _api_record_outcome(self, outcome):
+        """Store what processing gave: an ``ApiResult`` or an ``IntegrationError``."""
+        self.ensure_one()
+        if isinstance(outcome, IntegrationError):
+            self._mark_needs_fix(outcome)
+            return
+        dispatcher = self.env["integration.api.dispatcher"]
+        self._mark_done(outcome.status, dispatcher._api_jsonable(outcome.body), outcome.records)
+
+    def _api_process_now(self, route):
+        """Run the handler on the kept body in a savepoint; never raises.
+
+        :return: the outcome (``ApiResult``, ``IntegrationError``, ``ApiError``
+            or the unexpected exception)
+        """
+        self.ensure_one()
+        dispatcher = self.env["integration.api.dispatcher"].sudo()
+        try:
+            with self.env.cr.savepoint():
+                outcome = dispatcher._api_call_handler(route, self._api_request(route))
+        except IntegrationError as error:
+            outcome = error
+        except UserError as error:
+            # Odoo refused (a validation, a locked period...): a person can fix it
+            outcome = BusinessRuleError(str(error.args[0] if error.args else error))
+        except ApiError as error:
+            self._mark_failed(error.status, error.title, error.detail)
+            return error
+        except Exception as error:  # noqa: BLE001 - kept on the message for a person
+            _logger.exception("Processing message %s on %s failed", self.id, route.key)
+            self._mark_failed(500, "Internal Server Error",
+                              f"{type(error).__name__}: {error}", unexpected=True)
+            return error
+        self._api_record_outcome(outcome)
+        return outcome
+
     def _integration_reprocess(self):
         """Run the handler again on the stored body, as the system's user."""
-        dispatcher = self.env["integration.api.dispatcher"].sudo()
+        table = self.env["integration.api.router"]._api_route_table()
         for message in self.sudo():
-            route = self.env["integration.api.router"]._api_route_table().get(message.route)
+            route = table.get(message.route)
             if route is None:
                 raise UserError(self.env._("The route %(route)s no longer exists.",
                                            route=message.route))
-            api_request = ApiRequest(
-                system=message.system_id,
-                api_key=message.api_key_id,
-                method=route.method,
-                path=message.path,
-                path_params=message.path_params or {},
-                query=message.query or {},
-                body=message.body,
-                raw_body=json.dumps(message.body).encode(),
-                headers={},
-                correlation_id=message.correlation_id,
-                idempotency_key=message.idempotency_key,
-                message=message,
-                route=route,
-            )
             message.attempt_count += 1
-            try:
-                with self.env.cr.savepoint():
-                    result = dispatcher._api_call_handler(route, api_request)
-            except IntegrationError as error:
-                message._mark_needs_fix(error)
+            outcome = message._api_process_now(route)
+            if isinstance(outcome, IntegrationError):
                 raise UserError(
-                    self.env._("Still not possible: %(error)s", error=error.message)
-                ) from None
-            except (ApiError, UserError) as error:
-                raise UserError(str(error)) from None
-            message._mark_done(result.status, dispatcher._api_jsonable(result.body), result.records)
+                    self.env._("Still not possible: %(error)s", error=outcome.message)
+                )
+            if isinstance(outcome, Exception):
+                raise UserError(self.env._("Processing failed: %(error)s", error=outcome))
         return True
 
     def action_reprocess(self):

@@ -11,6 +11,7 @@ from ..tools import (
     api_keys,
     docs_html,
     openapi,
+    prefer,
     problems,
     query,
     rate_limit,
@@ -21,7 +22,7 @@ from ..tools import (
 from ..tools.request import ApiError
 from ..tools.routes import ApiRoute, RouteTable
 
-MODULES = (api_keys, docs_html, problems, query, rate_limit, redaction, routes, tracing)
+MODULES = (api_keys, docs_html, prefer, problems, query, rate_limit, redaction, routes, tracing)
 
 
 @tagged("-at_install", "post_install")

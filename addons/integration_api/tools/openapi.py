@@ -108,12 +108,17 @@ def _cloudevent_schema():
 def _message_accepted_schema():
     return {
         "type": "object",
-        "description": "The request was kept; a person must fix something first.",
+        "description": "The request was kept: queued for processing in bulk "
+        "(status queued), or a person must fix something first (status needs_fix).",
         "required": ["message_id", "status", "status_url"],
         "properties": {
             "message_id": {"type": "integer"},
-            "status": {"type": "string", "enum": ["needs_fix"]},
+            "status": {"type": "string", "enum": ["queued", "needs_fix"]},
             "status_url": {"type": "string"},
+            "reference": {"type": "string",
+                          "description": "The partner's reference of the message"},
+            "resource_url": {"type": "string",
+                             "description": "Where the resource will be once processed"},
             "exception_id": {"type": "integer"},
             "detail": {"type": "string"},
         },
@@ -199,7 +204,8 @@ def _operation(route, components, load_schema):
     responses = {str(route.success_status): success}
     if route.keep_message:
         responses["202"] = {
-            "description": "Kept for a person to fix; poll status_url.",
+            "description": "Kept: queued for processing, or for a person to fix; "
+            "poll status_url.",
             "content": {JSON: {"schema": {"$ref": "#/components/schemas/MessageAccepted"}}},
         }
     problems = ["400", "500"]

@@ -19,6 +19,11 @@ class ApiRequest:
         ``keep_message=True``, else ``None``
     :param scopes: the scope codes of the key (no query needed)
     :param system_code: the system's code (no query needed)
+    :param can_defer: the handler may answer ``ApiResult(defer=True)`` and
+        leave the work to the route's ``batch_handler``; False when the kept
+        message is being processed (queue, reprocess): do the work now
+    :param prefer: the tokens of the RFC 7240 ``Prefer`` header, e.g.
+        ``{"respond-async"}``
     """
 
     system: object
@@ -36,6 +41,8 @@ class ApiRequest:
     route: object = None
     scopes: frozenset = frozenset()
     system_code: str | None = None
+    can_defer: bool = False
+    prefer: frozenset = frozenset()
 
 
 @dataclass
@@ -46,12 +53,18 @@ class ApiResult:
         are (set the ``Content-Type`` in ``headers``)
     :param records: the Odoo records created or touched, linked from the
         request log and the kept message
+    :param defer: the kept message is queued, not done: the route's
+        ``batch_handler`` processes it later (the answer is usually ``202``)
+    :param reference: the partner's reference of what the message is about
+        (an order's external reference), stored on the kept message
     """
 
     status: int = 200
     body: object = None
     headers: dict | None = None
     records: object = None
+    defer: bool = False
+    reference: str | None = None
 
 
 @dataclass

@@ -60,6 +60,12 @@ class ApiRoute:
     :param public: no API key at all (health, OpenAPI document, docs)
     :param idempotency_required: refuse the request without an
         ``Idempotency-Key`` (``400``)
+    :param batch_handler: ``"<model>.<method>"`` that processes queued
+        messages of this route in bulk (needs ``keep_message``): called with
+        a list of :class:`~.request.ApiRequest` and returns, in the same
+        order, an :class:`~.request.ApiResult` or the ``IntegrationError``
+        of each; raising makes the queue process that batch one message at a
+        time through ``handler``
     """
 
     method: str
@@ -77,14 +83,18 @@ class ApiRoute:
     public: bool = False
     idempotency_required: bool = False
     description: str = ""
+    batch_handler: str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "method", self.method.upper())
         object.__setattr__(self, "tags", tuple(self.tags))
         if not self.path.startswith("/"):
             raise ValueError(f"API route path must start with '/': {self.path!r}")
-        if self.handler.count(".") < 1:
-            raise ValueError(f"API route handler must be 'model.method': {self.handler!r}")
+        for handler in filter(None, (self.handler, self.batch_handler)):
+            if handler.count(".") < 1:
+                raise ValueError(f"API route handler must be 'model.method': {handler!r}")
+        if self.batch_handler and not self.keep_message:
+            raise ValueError("A batch_handler processes kept messages: set keep_message")
 
     @property
     def handler_model(self):

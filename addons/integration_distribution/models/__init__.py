@@ -5,3 +5,4 @@ from . import sale_order
 from . import stock_picking
 from . import sale_order_intake
 from . import integration_api_router
+from . import integration_system

@@ -22,12 +22,17 @@ class IntegrationApiRouter(models.AbstractModel):
                 description="Codes are the partner's own, translated by the code "
                 "mappings of the system. An unmapped code or an order Odoo cannot "
                 "take is kept and answered 202 with a message to follow; it is "
-                "processed once someone fixed the cause.",
+                "processed once someone fixed the cause. Systems whose order intake "
+                "is queued, and requests with 'Prefer: respond-async', are answered "
+                "202 at once (status queued) and the orders are created and "
+                "confirmed in batches a moment later: follow resource_url or the "
+                "order.accepted webhook.",
                 request_schema=f"{SCHEMAS}/order.create.json",
                 response_schema=f"{SCHEMAS}/order.status.json",
                 success_status=201,
                 idempotent=True,
                 keep_message=True,
+                batch_handler=f"{ORDER}._api_create_orders_batch",
                 tags=("orders",),
             ),
             ApiRoute(

@@ -61,6 +61,10 @@ class SaleOrder(models.Model):
             "record": self,
             "subject": payloads.order_subject(self.name),
             "system": self.integration_system_id or None,
+            # orders confirmed in bulk: each event names its own request
+            "correlation_id": self.env.context.get("integration_correlation_ids", {}).get(
+                self.integration_external_ref
+            ),
         }
 
     def _integration_order_accepted_data(self):

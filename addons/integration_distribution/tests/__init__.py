@@ -5,3 +5,4 @@ from . import test_shipment_dispatched
 from . import test_order_webhooks
 from . import test_order_intake
 from . import test_api_orders
+from . import test_api_orders_queued

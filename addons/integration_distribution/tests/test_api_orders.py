@@ -6,8 +6,9 @@ from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
-@tagged("post_install", "-at_install")
-class TestOrdersApi(HttpCase):
+class OrdersApiCase(HttpCase):
+    """A web shop system with its bot user, mappings and keys; HTTP helpers."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -92,6 +93,9 @@ class TestOrdersApi(HttpCase):
         body.update(overrides)
         return body
 
+
+@tagged("post_install", "-at_install")
+class TestOrdersApi(OrdersApiCase):
     def test_create_then_resend_returns_the_same_order(self):
         response = self.call("POST", "/orders", self.order_body())
         self.assertEqual(response.status_code, 201, response.text)

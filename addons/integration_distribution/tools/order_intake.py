@@ -18,6 +18,7 @@ import datetime as dt
 __all__ = [
     "ORDER_STATUSES",
     "line_codes",
+    "message_order_status",
     "order_status",
     "parse_requested_date",
 ]
@@ -31,6 +32,8 @@ ORDER_STATUSES = (
     "delivered",
     "invoiced",
     "cancelled",
+    "on_hold",
+    "rejected",
 )
 
 
@@ -102,3 +105,21 @@ def order_status(state, invoice_status, deliveries, delivered=False):
     if open_deliveries and all(d["state"] == "assigned" for d in open_deliveries):
         return "reserved"
     return "accepted"
+
+
+def message_order_status(message_state):
+    """The channel status of an order that exists only as a kept message.
+
+    >>> message_order_status("queued")
+    'received'
+    >>> message_order_status("needs_fix")
+    'on_hold'
+    >>> message_order_status("rejected")
+    'rejected'
+    """
+    return {
+        "received": "received",
+        "queued": "received",
+        "needs_fix": "on_hold",
+        "failed": "on_hold",
+    }.get(message_state, "rejected")
