@@ -52,10 +52,16 @@ def prepare(db, modules):
          f"SELECT 1 FROM pg_database WHERE datname = '{db}'"],
         capture_output=True, text=True, check=False,
     ).stdout.strip()
-    action = "-u" if exists == "1" else "-i"
-    print(f"{'updating' if exists == '1' else 'creating'} database {db} ({modules})...", flush=True)
+    if exists == "1":
+        # every suite module: a dependency's new fields must reach the database too
+        # (Odoo updates only the installed ones)
+        action, names = "-u", ",".join(sorted(
+            path.parent.name for path in (ROOT / "addons").glob("*/__manifest__.py")))
+    else:
+        action, names = "-i", modules
+    print(f"{'updating' if exists == '1' else 'creating'} database {db} ({names})...", flush=True)
     subprocess.run(
-        [sys.executable, str(LAUNCHER), "-c", conf, "-d", db, action, modules,
+        [sys.executable, str(LAUNCHER), "-c", conf, "-d", db, action, names,
          "--stop-after-init", "--log-level=warn"],
         check=True,
     )

@@ -26,7 +26,8 @@ def free_port():
 
 
 class OdooServer:
-    def __init__(self, conf, db, workers=2, channels="root:4,root.integration_webhook:2",
+    def __init__(self, conf, db, workers=2,
+                 channels="root:4,root.integration_webhook:2,root.integration_api:2",
                  log_path=None, cron_threads=1):
         self.conf = conf
         self.db = db

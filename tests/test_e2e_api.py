@@ -13,7 +13,7 @@ from collections import Counter
 import pytest
 import requests
 
-from .odoo_env import environment
+from .odoo_env import environment, wait_until
 from .odoo_server import OdooServer
 
 WORKERS = 3
@@ -141,6 +141,85 @@ def test_resent_external_ref_without_key_creates_one_order(registry, server, sho
     assert "Idempotent-Replayed" not in again.headers
     assert again.json()["id"] == first.json()["id"]
     assert orders_with_ref(registry, shop["system_id"], ref) == 1
+
+
+def test_simultaneous_resends_without_key_create_one_order(registry, server, shop):
+    """The same external ref from 8 clients at once, no Idempotency-Key: one
+    order. The losers wait for the winner's commit and get 200 with its
+    order, or a 409 that asks them to retry (and the retry gets the order)."""
+    token = shop["issue"](["orders:write"])
+    ref = f"E2E-RACE-{uuid.uuid4().hex[:8]}"
+
+    def post(_index):
+        with requests.Session() as session:
+            return session.post(f"{server.url}/api/v1/orders", json=order(ref),
+                                headers={"X-Api-Key": token}, timeout=120)
+
+    responses = in_parallel(8, post)
+    statuses = Counter(r.status_code for r in responses)
+    assert set(statuses) <= {200, 201, 409}, {r.status_code: r.text[:300] for r in responses}
+    assert statuses[201] == 1, statuses
+    assert orders_with_ref(registry, shop["system_id"], ref) == 1
+    for conflict in (r for r in responses if r.status_code == 409):
+        assert conflict.headers["Content-Type"] == "application/problem+json"
+        assert conflict.headers["Retry-After"] == "1"
+    retry = requests.post(f"{server.url}/api/v1/orders", json=order(ref),
+                          headers={"X-Api-Key": token}, timeout=60)
+    assert retry.status_code == 200, retry.text
+    created = next(r for r in responses if r.status_code == 201)
+    assert retry.json()["id"] == created.json()["id"]
+
+
+def test_queued_intake_is_confirmed_by_the_job_runner(registry, server, shop):
+    """80 orders from 4 clients with 'Prefer: respond-async': every answer is
+    202 at once, and the queue_job runner (no test code) confirms them all,
+    each exactly once, with few jobs."""
+    token = shop["issue"](["orders:write", "orders:read"])
+    tag = uuid.uuid4().hex[:8]
+    with environment(registry) as env:
+        env.cr.execute("SELECT COALESCE(MAX(id), 0) FROM queue_job")
+        (last_job,) = env.cr.fetchone()
+
+    def post_many(index):
+        answers = []
+        with requests.Session() as session:
+            session.headers.update({"X-Api-Key": token, "Prefer": "respond-async"})
+            for n in range(20):
+                answers.append(session.post(f"{server.url}/api/v1/orders",
+                                            json=order(f"E2E-Q-{tag}-{index}-{n}"), timeout=60))
+        return answers
+
+    answers = [a for batch in in_parallel(4, post_many) for a in batch]
+    assert {a.status_code for a in answers} == {202}, answers[0].text
+    refs = {a.json()["reference"] for a in answers}
+    assert len(refs) == 80
+
+    def all_confirmed():
+        with environment(registry) as env:
+            env.cr.execute(
+                """SELECT count(*) FROM sale_order WHERE integration_system_id = %s
+                      AND integration_external_ref IN %s AND state = 'sale'""",
+                (shop["system_id"], tuple(refs)))
+            return env.cr.fetchone()[0] == 80
+
+    assert wait_until(all_confirmed, timeout=120), "the runner did not confirm every order"
+    with environment(registry) as env:
+        env.cr.execute(
+            """SELECT state, count(*) FROM integration_api_message
+                WHERE system_id = %s AND reference IN %s GROUP BY state""",
+            (shop["system_id"], tuple(refs)))
+        assert dict(env.cr.fetchall()) == {"done": 80}
+        env.cr.execute(
+            "SELECT count(*) FROM queue_job WHERE id > %s AND channel = 'root.integration_api'",
+            (last_job,))
+        (jobs,) = env.cr.fetchone()
+    assert 1 <= jobs < 40, f"{jobs} drain jobs for 80 orders"
+    with requests.Session() as session:
+        session.headers["X-Api-Key"] = token
+        status = session.get(f"{server.url}/api/v1/orders/{answers[0].json()['reference']}",
+                             timeout=30)
+    assert status.status_code == 200
+    assert status.json()["status"] in ("accepted", "reserved")
 
 
 def test_rate_limit_holds_across_workers(server, shop):

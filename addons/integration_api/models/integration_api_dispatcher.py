@@ -80,7 +80,8 @@ class _LostRace(Exception):
     """Another request stored an answer for the same Idempotency-Key first."""
 
 
-def _is_concurrency_error(exc):
+def is_concurrency_error(exc):
+    """A serialization failure, deadlock or lock timeout: retry the transaction."""
     return (
         isinstance(exc, psycopg2.OperationalError)
         and exc.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY
@@ -109,7 +110,7 @@ class IntegrationApiDispatcher(models.AbstractModel):
         try:
             output = self._api_process(http, exchange)
         except Exception as exc:  # noqa: BLE001 - every error becomes a problem document
-            if _is_concurrency_error(exc):
+            if is_concurrency_error(exc):
                 raise  # odoo.http retries the whole request
             output = self._api_problem(exc, http, exchange)
         output.headers.update(exchange.extra_headers)
@@ -377,7 +378,7 @@ class IntegrationApiDispatcher(models.AbstractModel):
         except _LostRace:
             return self._api_replay(api_request)
         except Exception as exc:
-            if _is_concurrency_error(exc):
+            if is_concurrency_error(exc):
                 raise
             if message and isinstance(exc, IntegrationError):
                 output = self._api_needs_fix(message, exc, http)

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.addons.integration_core.exceptions import BusinessRuleError, IntegrationError
 
 from ..tools.request import ApiError, ApiRequest, ApiResult
+from .integration_api_dispatcher import is_concurrency_error
 
 _logger = logging.getLogger(__name__)
 
@@ -204,6 +205,8 @@ class IntegrationApiMessage(models.Model):
             self._mark_failed(error.status, error.title, error.detail)
             return error
         except Exception as error:  # noqa: BLE001 - kept on the message for a person
+            if is_concurrency_error(error):
+                raise  # the whole transaction is retried
             _logger.exception("Processing message %s on %s failed", self.id, route.key)
             self._mark_failed(500, "Internal Server Error",
                               f"{type(error).__name__}: {error}", unexpected=True)

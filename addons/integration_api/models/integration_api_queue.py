@@ -13,8 +13,10 @@ Scheduling without losing a message and without a job per request:
   not started yet. If there is one, that job will run after this commit or
   wait for it (below); if not, it enqueues one, which can only start after
   this commit;
-* a drain holds a session advisory lock per system, so drains of one system
-  run one after the other, each from a fresh snapshot;
+* a drain holds one of the system's drain slots (a session advisory lock;
+  2 by default, ``integration_api.queue_drains_per_system``) and claims its
+  batches with ``SKIP LOCKED``: two drains work on different messages, and a
+  third waits for a slot;
 * before it ends, a drain takes the exclusive lock on a fresh cursor: it
   waits for every accepting transaction still running, then looks again.
 
@@ -23,12 +25,16 @@ crashed or a worker that was killed), so nothing stays queued for good.
 """
 
 import logging
+import random
 import threading
 import time
 
+import psycopg2
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from odoo import api, fields, models
+
+from .integration_api_dispatcher import is_concurrency_error
 
 _logger = logging.getLogger(__name__)
 
@@ -37,6 +43,9 @@ CHANNEL = "root.integration_api"
 LOCK_DRAIN = 0x1A9E0001
 LOCK_ACCEPT = 0x1A9E0002
 DEFAULT_BATCH_SIZE = 50
+# drains of one system that may run at the same time (each on its own batches)
+DEFAULT_DRAINS_PER_SYSTEM = 2
+MAX_DRAINS_PER_SYSTEM = 16
 # stop taking batches after this long, so a job never outlives limit_time_real
 DRAIN_TIME_BUDGET = 30
 STUCK_AFTER = 60  # seconds a message may stay queued before the cron steps in
@@ -101,25 +110,51 @@ class IntegrationApiQueue(models.AbstractModel):
         :return: a short summary for the job's result
         """
         cr = self.env.cr
-        cr.execute("SELECT pg_advisory_lock(%s, %s)", (LOCK_DRAIN, system_id))
+        lock_key = self._acquire_drain_slot(system_id)
         try:
             self._commit()  # read from here on what committed while we waited
             return self._drain_locked(system_id)
         finally:
             if cr._cnx.get_transaction_status() == TRANSACTION_STATUS_INERROR:
                 cr.rollback()
-            cr.execute("SELECT pg_advisory_unlock(%s, %s)", (LOCK_DRAIN, system_id))
+            cr.execute("SELECT pg_advisory_unlock(%s, %s)", (LOCK_DRAIN, lock_key))
+
+    def _acquire_drain_slot(self, system_id):
+        """Take one of the system's drain slots (a session advisory lock),
+        waiting for one when all are taken; its lock key."""
+        slots = self._param("queue_drains_per_system", DEFAULT_DRAINS_PER_SYSTEM)
+        keys = [system_id * MAX_DRAINS_PER_SYSTEM + slot
+                for slot in range(min(slots, MAX_DRAINS_PER_SYSTEM))]
+        cr = self.env.cr
+        for key in keys:
+            cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (LOCK_DRAIN, key))
+            if cr.fetchone()[0]:
+                return key
+        key = random.choice(keys)
+        cr.execute("SELECT pg_advisory_lock(%s, %s)", (LOCK_DRAIN, key))
+        return key
 
     def _drain_locked(self, system_id):
-        batch_size = self._batch_size()
+        batch_size = self._param("queue_batch_size", DEFAULT_BATCH_SIZE)
         deadline = time.monotonic() + DRAIN_TIME_BUDGET
-        processed = 0
+        processed = conflicts = 0
         while True:
-            messages = self._claim(system_id, batch_size)
+            try:
+                messages = self._claim(system_id, batch_size)
+                if messages:
+                    self._process(messages)
+                    self._commit()
+                    processed += len(messages)
+            except psycopg2.OperationalError as error:
+                # another drain of the system changed the same rows: the batch
+                # is rolled back whole, its messages are still queued
+                if not is_concurrency_error(error) or conflicts >= 5:
+                    raise
+                conflicts += 1
+                self.env.cr.rollback()
+                time.sleep(random.uniform(0.05, 0.5) * conflicts)
+                continue
             if messages:
-                processed += len(messages)
-                self._process(messages)
-                self._commit()
                 if time.monotonic() > deadline:
                     self._enqueue(system_id)
                     return f"{processed} processed; time is up, a new job goes on"
@@ -135,14 +170,13 @@ class IntegrationApiQueue(models.AbstractModel):
             self.env.cr.commit()
 
     @api.model
-    def _batch_size(self):
-        value = self.env["ir.config_parameter"].sudo().get_param(
-            "integration_api.queue_batch_size"
-        )
+    def _param(self, name, default):
+        """A positive integer setting ``integration_api.<name>``."""
+        value = self.env["ir.config_parameter"].sudo().get_param(f"integration_api.{name}")
         try:
-            return max(1, int(value)) if value else DEFAULT_BATCH_SIZE
+            return max(1, int(value)) if value else default
         except ValueError:
-            return DEFAULT_BATCH_SIZE
+            return default
 
     def _claim(self, system_id, limit):
         self.env["integration.api.message"].flush_model()
@@ -219,7 +253,9 @@ class IntegrationApiQueue(models.AbstractModel):
                     )
                 for message, outcome in zip(messages, outcomes, strict=True):
                     message._api_record_outcome(outcome)
-        except Exception:
+        except Exception as error:
+            if is_concurrency_error(error):
+                raise
             _logger.warning(
                 "Batch of %s messages on %s failed, processing them one by one",
                 len(messages), route.key, exc_info=True,
