@@ -32,7 +32,8 @@ class IntegrationEvent(models.Model):
 
     @api.model
     def _api_events_feed(self, api_request):
-        """``GET /api/v1/events``: published events of the key's company, in id order.
+        """``GET /api/v1/events``: published events of the key's company that
+        its system may see (``event_feed_scope``), in id order.
 
         Ids are handed out when rows are inserted, not when they commit: an
         event with a lower id may become visible after a higher one. A page
@@ -43,17 +44,20 @@ class IntegrationEvent(models.Model):
         query = api_request.query
         after = decode_cursor(query["after"]) if query.get("after") else 0
         limit = query.get("limit") or 100
-        company_id = api_request.system.company_id.id
+        system = api_request.system
         types = query.get("types") or None
         self.env.cr.execute(SQL(
             """SELECT id, (age(xmin) = 0 OR age(xmin) > age(
                           mod(pg_snapshot_xmin(pg_current_snapshot())::text::bigint,
                               4294967296)::text::xid)) AS settled
                  FROM integration_event
-                WHERE state = 'published' AND company_id = %s AND id > %s
-                  AND (%s::varchar[] IS NULL OR type = ANY(%s::varchar[]))
-                ORDER BY id LIMIT %s""",
-            company_id, after, types, types, limit + 1,
+                WHERE state = 'published' AND company_id = %(company)s AND id > %(after)s
+                  AND (%(types)s::varchar[] IS NULL OR type = ANY(%(types)s::varchar[]))
+                  AND (%(scope)s = 'company' OR system_id = %(system)s
+                       OR (%(scope)s = 'own_and_shared' AND system_id IS NULL))
+                ORDER BY id LIMIT %(limit)s""",
+            company=system.company_id.id, after=after, types=types,
+            scope=system.event_feed_scope, system=system.id, limit=limit + 1,
         ))
         rows = self.env.cr.fetchall()
         ids = []

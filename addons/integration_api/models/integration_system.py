@@ -5,6 +5,22 @@ class IntegrationSystem(models.Model):
     _inherit = "integration.system"
 
     api_key_ids = fields.One2many("integration.api.key", "system_id", string="API keys")
+    event_feed_scope = fields.Selection(
+        [
+            ("own_and_shared", "Its own events and Odoo's own"),
+            ("own", "Only its own events"),
+            ("company", "Every event of its company"),
+        ],
+        string="Event feed shows",
+        required=True,
+        default="own_and_shared",
+        help="What GET /api/v1/events gives this system's keys. Its own events "
+        "are about its records (its orders, their shipments); Odoo's own have no "
+        "source system (e.g. orders typed in the back office). Events of other "
+        "partner systems, with their customers' data, are left out unless "
+        "'Every event of its company' is chosen (a trusted connector such as a "
+        "data warehouse).",
+    )
     api_key_count = fields.Integer(compute="_compute_api_key_count")
 
     @api.depends("api_key_ids.state")

@@ -15,6 +15,13 @@ class TestEventFeed(ApiHttpCase):
         cls.events = Event.browse()
         for number in range(7):
             cls.events |= Event._emit("integration.ping", {"message": f"m{number}"}, record=cls.system)
+        partner_shop = cls.env["integration.system"].create(
+            {"name": "Another shop", "code": "feed_other_shop", "state": "active"})
+        cls.other_systems = Event._emit(
+            "integration.ping", {"message": "another shop's"}, record=partner_shop,
+            system=partner_shop)
+        cls.own = Event._emit("integration.ping", {"message": "mine"}, record=cls.system,
+                              system=cls.system)
         other_company = cls.env["res.company"].create({"name": "Elsewhere"})
         cls.foreign = Event.with_company(other_company)._emit(
             "integration.ping", {"message": "not yours"}, record=cls.env["res.partner"].create(
@@ -39,8 +46,9 @@ class TestEventFeed(ApiHttpCase):
             cursor, pages = page["next"], pages + 1
             if not page["has_more"]:
                 break
-        self.assertEqual(seen, self.events.sorted("id").mapped("uuid"))
+        self.assertEqual(seen, (self.events | self.own).sorted("id").mapped("uuid"))
         self.assertEqual(pages, 3)
+        self.assertNotIn(self.other_systems.uuid, seen)
         self.assertNotIn(self.foreign.uuid, seen)
         # polling again with the last cursor returns nothing new, same cursor
         page = self.page(f"after={cursor}")
@@ -56,7 +64,21 @@ class TestEventFeed(ApiHttpCase):
         page = self.page(f"types=order.accepted,nothing&after={self.start_cursor()}")
         self.assertEqual(page["items"], [])
         page = self.page(f"types=integration.ping&after={self.start_cursor()}&limit=100")
-        self.assertEqual(len(page["items"]), 7)
+        self.assertEqual(len(page["items"]), 8)
+
+    def feed_ids(self):
+        page = self.page(f"after={self.start_cursor()}&limit=100")
+        return {item["id"] for item in page["items"]}
+
+    def test_scope_keeps_other_partners_events_out(self):
+        """A partner never reads another partner's events (its customers'
+        data) unless the admin made it a company-wide connector."""
+        shared = set(self.events.mapped("uuid"))
+        self.assertEqual(self.feed_ids(), shared | {self.own.uuid})
+        self.system.event_feed_scope = "own"
+        self.assertEqual(self.feed_ids(), {self.own.uuid})
+        self.system.event_feed_scope = "company"
+        self.assertEqual(self.feed_ids(), shared | {self.own.uuid, self.other_systems.uuid})
 
     def test_bad_cursor_and_scope(self):
         problem = self.assertProblem(self.call("GET", "/events?after=!!nope"), 400, "malformed-request")

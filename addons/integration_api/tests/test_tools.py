@@ -73,6 +73,15 @@ class TestRouteTable(BaseCase):
         with self.assertRaises(ValueError):
             ApiRoute("GET", "/orders", "x", "handler")
 
+    def test_a_batch_handler_needs_kept_messages(self):
+        with self.assertRaises(ValueError):
+            ApiRoute("POST", "/orders", "x", "s.o._c", batch_handler="s.o._many")
+        with self.assertRaises(ValueError):
+            ApiRoute("POST", "/orders", "x", "s.o._c", keep_message=True, batch_handler="many")
+        route = ApiRoute("POST", "/orders", "x", "s.o._c", keep_message=True,
+                         batch_handler="s.o._many")
+        self.assertEqual(route.batch_handler, "s.o._many")
+
     def test_head_falls_back_to_get_and_trailing_slash(self):
         table = RouteTable([ApiRoute("GET", "/a/{x}", "", "m.o._h")])
         self.assertEqual(table.match("HEAD", "/a/1/")[1], {"x": "1"})
