@@ -204,7 +204,8 @@ class IntegrationApiMessage(models.Model):
         except ApiError as error:
             self._mark_failed(error.status, error.title, error.detail)
             return error
-        except Exception as error:  # noqa: BLE001 - kept on the message for a person
+        except Exception as error:  # noqa: BLE001 pylint: disable=broad-exception-caught
+            # kept on the message, with an exception, for a person
             if is_concurrency_error(error):
                 raise  # the whole transaction is retried
             _logger.exception("Processing message %s on %s failed", self.id, route.key)
