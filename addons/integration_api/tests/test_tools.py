@@ -1,7 +1,6 @@
 """The pure tools, without a database (plus their doctests)."""
 
 import doctest
-import time
 
 from openapi_spec_validator import validate
 
@@ -52,14 +51,14 @@ class TestApiKeyTokens(BaseCase):
         self.assertEqual(api_keys.token_from_headers("Basic abc", None), None)
         self.assertEqual(api_keys.token_from_headers("Bearer abc", "xyz"), "xyz")
 
-    def test_check_is_well_under_a_millisecond(self):
+    def test_check_accepts_only_the_secret_it_stored(self):
+        # its speed is measured by benchmarks/bench_api_key_check.py
         public_id, secret, _token = api_keys.generate_api_key()
         stored = api_keys.hash_secret(public_id, secret)
-        started = time.perf_counter()
-        for _i in range(1000):
-            self.assertTrue(api_keys.secret_matches(public_id, secret, stored))
-        per_check_ms = (time.perf_counter() - started)  # 1000 checks -> seconds == ms each
-        self.assertLess(per_check_ms, 0.5)
+        self.assertTrue(api_keys.secret_matches(public_id, secret, stored))
+        self.assertFalse(api_keys.secret_matches(public_id, secret + "x", stored))
+        other_id, _other_secret, _token = api_keys.generate_api_key()
+        self.assertFalse(api_keys.secret_matches(other_id, secret, stored))
 
     def test_hash_depends_on_public_id(self):
         self.assertNotEqual(api_keys.hash_secret("aaaaaaaa", "s"), api_keys.hash_secret("bbbbbbbb", "s"))
