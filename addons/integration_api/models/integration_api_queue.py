@@ -63,14 +63,16 @@ class IntegrationApiQueue(models.AbstractModel):
     # Scheduling (in the transaction that queued messages)
     # ------------------------------------------------------------------
     @api.model
-    def _enqueue(self, system_id):
+    def _enqueue(self, system_id, force=False):
         """Make sure a drain processes what this transaction queued.
 
+        :param force: enqueue even when a drain waits to start (the cron's
+            case: that job may be stuck in a runner that died)
         :return: whether a job was enqueued (False: a pending one will do)
         """
         cr = self.env.cr
         cr.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", (LOCK_ACCEPT, system_id))
-        if self._pending_drain_exists(system_id):
+        if not force and self._pending_drain_exists(system_id):
             return False
         cr.execute("SELECT txid_current()")
         self.with_delay(
@@ -279,4 +281,4 @@ class IntegrationApiQueue(models.AbstractModel):
             (fields.Datetime.subtract(fields.Datetime.now(), seconds=STUCK_AFTER),),
         )
         for (system_id,) in self.env.cr.fetchall():
-            self._enqueue(system_id)
+            self._enqueue(system_id, force=True)

@@ -186,9 +186,10 @@ class TestQueuedOrdersApi(OrdersApiCase):
         self.set_queued()
         answer = self.call("POST", "/orders", self.order_body(external_ref="S-1")).json()
         message = self.env["integration.api.message"].browse(answer["message_id"])
-        self.env["queue.job"].search(
+        job = self.env["queue.job"].search(
             [("identity_key", "=like", f"integration_api.queue-{self.system.id}-%")]
-        ).unlink()  # as if the job crashed with its worker
+        )
+        job.state = "enqueued"  # and stuck there: its runner died
         Queue = self.env["integration.api.queue"]
         with trap_jobs() as trap:
             Queue._cron_enqueue_stuck()
