@@ -21,6 +21,11 @@
         "views/sale_order_views.xml",
         "views/integration_system_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "integration_distribution/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/integration_subscription_demo.xml",
         "demo/integration_mapping_demo.xml",
