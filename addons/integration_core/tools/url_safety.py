@@ -5,7 +5,12 @@ Odoo server, from inside the company network. Targets that resolve to
 private, loopback, link-local or otherwise non-public addresses are refused
 unless they fall in a network an administrator explicitly allowed.
 
+The addresses that passed are returned: the caller connects to those and
+does not resolve the name again, so a DNS answer that changes between the
+check and the connection (DNS rebinding) cannot lead inside.
+
 >>> check_target_url("https://hooks.example.com/x", resolver=lambda h: ["93.184.216.34"])
+['93.184.216.34']
 >>> try:
 ...     check_target_url("http://169.254.169.254/latest", resolver=lambda h: [h])
 ... except UnsafeTargetError as error:
@@ -13,6 +18,7 @@ unless they fall in a network an administrator explicitly allowed.
 169.254.169.254 is not a public address (link-local)
 >>> check_target_url("http://127.0.0.1:8080/", allowed_networks="127.0.0.1/32",
 ...                  resolver=lambda h: [h])
+['127.0.0.1']
 """
 
 import ipaddress
@@ -72,6 +78,7 @@ def check_target_url(url, allowed_networks=None, resolver=None):
     :param allowed_networks: CIDRs (list or comma-separated string) exempt
         from the address check
     :param resolver: ``host -> [address, ...]``; DNS by default
+    :return: the vetted addresses of the host, in resolver order, each once
     """
     try:
         parts = urlsplit(url or "")
@@ -104,3 +111,4 @@ def check_target_url(url, allowed_networks=None, resolver=None):
         problem = address_problem(address)
         if problem:
             raise UnsafeTargetError(f"{address} is not a public address ({problem})")
+    return list(dict.fromkeys(addresses))

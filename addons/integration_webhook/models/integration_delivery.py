@@ -116,11 +116,11 @@ class IntegrationDelivery(models.Model):
         """Send this one delivery synchronously (test button, manual send)."""
         self.ensure_one()
         subscription = self.subscription_id.sudo()
-        subscription._check_url_safe()
+        addresses = subscription._check_url_safe()
         headers, body = self._signed_request(
             subscription._signing_material(), subscription._extra_headers()
         )
-        connection = sender.new_connection(subscription.target_url)
+        connection = sender.new_connection(subscription.target_url, addresses)
         try:
             result = sender.post(connection, subscription.target_url, headers, body, subscription.timeout)
         finally:

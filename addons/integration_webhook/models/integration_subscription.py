@@ -203,9 +203,12 @@ class IntegrationSubscription(models.Model):
         return ",".join(filter(None, [from_config, from_settings]))
 
     def _check_url_safe(self):
-        """Raise UnsafeTargetError if the endpoint may not be called."""
+        """Raise UnsafeTargetError if the endpoint may not be called.
+
+        :return: the vetted addresses of its host: connect to these only
+        """
         self.ensure_one()
-        check_target_url(self.target_url, self._allowed_networks())
+        return check_target_url(self.target_url, self._allowed_networks())
 
     @api.constrains("target_url")
     def _check_target_url(self):
@@ -476,7 +479,7 @@ class IntegrationSubscription(models.Model):
         self.ensure_one()
         delivery_model = self.env["integration.delivery"]
         try:
-            self._check_url_safe()
+            addresses = self._check_url_safe()
         except UnsafeTargetError as exc:
             return deliveries._fail_unsent(f"refused by the SSRF guard: {exc}")
         deliveries._prefetch_for_sending()
@@ -504,7 +507,7 @@ class IntegrationSubscription(models.Model):
             return result.outcome != "gone" and not blocked and in_time
 
         try:
-            with sender.SenderPool(self.max_in_flight) as pool:
+            with sender.SenderPool(self.max_in_flight, addresses) as pool:
                 pool.run(
                     self.target_url,
                     self.timeout,

@@ -68,8 +68,8 @@ class _Server(ThreadingHTTPServer):
 class WebhookReceiver:
     """``with WebhookReceiver() as receiver: ... receiver.url ...``"""
 
-    def __init__(self, default_status=200, delay=0.0):
-        self.server = _Server(("127.0.0.1", 0), _Handler)
+    def __init__(self, default_status=200, delay=0.0, host="127.0.0.1"):
+        self.server = _Server((host, 0), _Handler)
         self.server.lock = threading.Lock()
         self.server.received = []
         self.server.script = deque()
@@ -77,8 +77,12 @@ class WebhookReceiver:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
+    def port(self):
+        return self.server.server_address[1]
+
+    @property
     def url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+        return f"http://{self.server.server_address[0]}:{self.port}/hooks"
 
     @property
     def received(self):

@@ -10,6 +10,7 @@ from odoo.tests import BaseCase, tagged
 from odoo.addons.integration_core.tools import signing
 
 from ..tools import circuit, request_builder, retry, sender
+from .receiver import WebhookReceiver
 
 ENVELOPE = {
     "specversion": "1.0",
@@ -30,6 +31,44 @@ class TestWebhookTools(BaseCase):
         for module in (circuit, request_builder, retry, sender):
             result = doctest.testmod(module)
             self.assertEqual(result.failed, 0, module.__name__)
+
+    def test_connections_go_to_the_vetted_address_not_to_dns(self):
+        """DNS rebinding: the name may resolve elsewhere by the time the
+        request goes out; the sender connects to the address that was
+        checked. ``localhost`` resolves to 127.0.0.1, where nothing listens
+        on this port; the receiver is on 127.0.0.3."""
+        with WebhookReceiver(host="127.0.0.3") as receiver:
+            url = f"http://localhost:{receiver.port}/hooks"
+            headers = {"Content-Type": "application/json"}
+            pinned = sender.new_connection(url, ["127.0.0.3"])
+            try:
+                result = sender.post(pinned, url, headers, b"{}", 5)
+            finally:
+                pinned.close()
+            self.assertEqual(result.outcome, "success", result.error)
+            self.assertEqual(receiver.received[0].headers["host"], f"localhost:{receiver.port}")
+            resolved = sender.new_connection(url)
+            try:
+                result = sender.post(resolved, url, headers, b"{}", 5)
+            finally:
+                resolved.close()
+            self.assertEqual(result.outcome, "retry")
+            self.assertIn("connection failed", result.error)
+            self.assertEqual(len(receiver.received), 1)
+
+    def test_pinned_addresses_are_tried_in_order(self):
+        with WebhookReceiver(host="127.0.0.3") as receiver:
+            url = f"http://hooks.example.com:{receiver.port}/hooks"
+            # 127.0.0.2 refuses the connection: the next vetted address is used
+            pool = sender.new_connection(url, ["127.0.0.2", "127.0.0.3"])
+            try:
+                result = sender.post(pool, url, {}, b"{}", 5)
+            finally:
+                pool.close()
+            self.assertEqual(result.outcome, "success", result.error)
+            self.assertEqual(
+                receiver.received[0].headers["host"], f"hooks.example.com:{receiver.port}"
+            )
 
     def test_default_schedule_is_the_leading_services(self):
         schedule = retry.parse_schedule(retry.DEFAULT_SCHEDULE)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import certifi
 import urllib3
+from urllib3.util import connection as urllib3_connection
 
 from .retry import parse_retry_after
 
@@ -48,15 +49,58 @@ def classify(status):
     return "retry"
 
 
-def new_connection(url):
-    """A keep-alive connection pool of one to the URL's host; no proxies."""
+class _PinnedConnectionMixin:
+    """Open the socket to addresses checked beforehand, never to what the
+    host name resolves to now (DNS rebinding). Everything else still uses the
+    host name: the ``Host`` header, TLS SNI and the certificate check."""
+
+    pinned_addresses = ()
+
+    def _new_conn(self):
+        extra = {}
+        if self.source_address:
+            extra["source_address"] = self.source_address
+        if self.socket_options:
+            extra["socket_options"] = self.socket_options
+        error = None
+        for address in self.pinned_addresses:
+            try:
+                return urllib3_connection.create_connection(
+                    (address, self.port), self.timeout, **extra
+                )
+            except TimeoutError:
+                error = urllib3.exceptions.ConnectTimeoutError(
+                    self, f"Connection to {address} timed out. (connect timeout={self.timeout})"
+                )
+            except OSError as exc:
+                error = urllib3.exceptions.NewConnectionError(
+                    self, f"Failed to establish a new connection to {address}: {exc}"
+                )
+        raise error
+
+
+def new_connection(url, addresses=None):
+    """A keep-alive connection pool of one to the URL's host; no proxies.
+
+    :param addresses: the host's addresses that passed the SSRF check
+        (:func:`~odoo.addons.integration_core.tools.url_safety.check_target_url`);
+        connections go to these, in order, and the name is not resolved again
+    """
     parts = urlsplit(url)
     if parts.scheme == "https":
-        return urllib3.HTTPSConnectionPool(
+        pool = urllib3.HTTPSConnectionPool(
             parts.hostname, parts.port, maxsize=1, retries=False,
             cert_reqs="CERT_REQUIRED", ca_certs=certifi.where(),
         )
-    return urllib3.HTTPConnectionPool(parts.hostname, parts.port, maxsize=1, retries=False)
+    else:
+        pool = urllib3.HTTPConnectionPool(parts.hostname, parts.port, maxsize=1, retries=False)
+    if addresses:
+        pool.ConnectionCls = type(
+            f"Pinned{pool.ConnectionCls.__name__}",
+            (_PinnedConnectionMixin, pool.ConnectionCls),
+            {"pinned_addresses": tuple(addresses)},
+        )
+    return pool
 
 
 def _target(url):
@@ -142,8 +186,11 @@ class SenderPool:
     ``on_result`` run in the caller's thread, so they may use the ORM.
     """
 
-    def __init__(self, size):
+    def __init__(self, size, addresses=None):
+        """:param addresses: the vetted addresses to connect to (see
+        :func:`new_connection`)"""
         self.size = max(1, size)
+        self.addresses = addresses
         self._local = threading.local()
         self._connections = []
         self._lock = threading.Lock()
@@ -152,7 +199,7 @@ class SenderPool:
     def _connection(self, url):
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = self._local.connection = new_connection(url)
+            connection = self._local.connection = new_connection(url, self.addresses)
             with self._lock:
                 self._connections.append(connection)
         return connection
