@@ -3,3 +3,4 @@ from . import test_fan_out
 from . import test_delivery
 from . import test_security
 from . import test_public_keys
+from . import test_tls_pinning
