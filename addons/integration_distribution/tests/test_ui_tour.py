@@ -1,5 +1,6 @@
-"""The back office in a real browser: Odoo's web client, the views of the
-queued order intake, a click on *Process now*."""
+"""The back office in a real browser (Odoo's web client in headless
+Chromium): the queued order intake, and the exception dashboard where staff
+fix what a partner sent."""
 
 from odoo.tests import tagged
 
@@ -34,3 +35,33 @@ class TestQueuedIntakeTour(OrdersApiCase):
         )
         self.assertEqual(order.state, "sale")
         self.assertEqual(self.system.order_intake_mode, "queued")
+
+    def test_staff_fix_an_unknown_sku_from_the_exception(self):
+        response = self.call(
+            "POST",
+            "/orders",
+            self.order_body(
+                external_ref="TOUR-ORDER-2", lines=[{"sku": "SKU-TOUR-NEW", "qty": 2}]
+            ),
+        )
+        self.assertEqual(response.status_code, 202, response.text)
+        message = self.env["integration.api.message"].browse(response.json()["message_id"])
+        self.assertEqual(message.state, "needs_fix")
+        self.start_tour(
+            "/odoo/action-integration_core.integration_exception_action",
+            "integration_exception_fix_tour",
+            login="admin",
+        )
+        mapping = self.env["integration.mapping"].search(
+            [("system_id", "=", self.system.id), ("external_code", "=", "SKU-TOUR-NEW")]
+        )
+        self.assertEqual(mapping.res_id, self.desk.id)
+        self.assertEqual(message.state, "done")
+        self.assertEqual(message.exception_id.state, "resolved")
+        order = self.env["sale.order"].search(
+            [
+                ("integration_system_id", "=", self.system.id),
+                ("integration_external_ref", "=", "TOUR-ORDER-2"),
+            ]
+        )
+        self.assertEqual(order.order_line.product_id, self.desk)
