@@ -20,5 +20,10 @@
         "views/integration_delivery_views.xml",
         "views/res_config_settings_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "integration_webhook/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }
