@@ -2,14 +2,47 @@ from odoo import models
 
 from ..tools import payloads
 
+PENDING_DISPATCHED = "integration_distribution.shipment_dispatched"
+
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
     def _action_done(self):
         result = super()._action_done()
-        self._integration_emit_shipment_dispatched()
+        self._integration_emit_shipment_dispatched_at_commit()
         return result
+
+    def _integration_emit_shipment_dispatched_at_commit(self):
+        """Write ``shipment.dispatched`` just before the transaction commits.
+
+        Not at once: what other modules do after ``_action_done`` in the same
+        validation belongs in the event, whatever the module load order. A
+        carrier connector sets the tracking number then, and an advance ship
+        notice without it is worth little. The event is still written in
+        this transaction: committed with the delivery or not at all.
+        """
+        if self.env.context.get("integration_no_events"):
+            return
+        pickings = self.filtered(
+            lambda p: p.state == "done" and p.picking_type_code == "outgoing"
+        )
+        if not pickings:
+            return
+        precommit = self.env.cr.precommit
+        pending = precommit.data.get(PENDING_DISPATCHED)
+        if pending is None:
+            pending = precommit.data[PENDING_DISPATCHED] = []
+            env = self.env
+
+            @precommit.add
+            def emit():
+                ids = precommit.data.pop(PENDING_DISPATCHED, [])
+                pickings = env["stock.picking"].browse(dict.fromkeys(ids)).exists()
+                pickings._integration_emit_shipment_dispatched()
+                env.flush_all()  # the commit does not flush after precommit hooks
+
+        pending.extend(pickings.ids)
 
     # ------------------------------------------------------------------
     # shipment.dispatched

@@ -84,6 +84,9 @@ class DistributionCase(IntegrationCase):
         return self.env["sale.order"].create(vals)
 
     def events(self, type_code, records):
+        """The events about ``records``, as a commit would leave them: the
+        commit-time hooks run first (``shipment.dispatched`` is written there)."""
+        self.env.cr.flush()
         return self.Event.search(
             [
                 ("type", "=", type_code),
@@ -97,4 +100,6 @@ class DistributionCase(IntegrationCase):
         for move in picking.move_ids:
             move.quantity = move.product_uom_qty
         picking.move_ids.picked = True
-        return picking.button_validate()
+        action = picking.button_validate()
+        picking.env.cr.flush()  # what the commit runs: shipment.dispatched is written
+        return action

@@ -41,6 +41,22 @@ class TestShipmentDispatched(DistributionCase):
         self.assertEqual(lines["DESK-1"]["product"]["partner_sku"], "SHOP-DESK")
         self.assertEqual(lines["CHAIR-1"]["quantity"], 4.0)
 
+    def test_the_event_carries_what_the_validation_did_after_done(self):
+        """Written at commit time: what a module changes after ``_action_done``
+        in the same validation (a carrier connector's tracking number; here
+        the origin) is in the event, and it is written once."""
+        order = self.confirmed_order()
+        picking = order.picking_ids
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+        picking.move_ids.picked = True
+        picking.button_validate()
+        picking.origin = "set after validation"
+        picking._integration_emit_shipment_dispatched_at_commit()  # a second call
+        event = self.events("shipment.dispatched", picking)
+        self.assertEqual(len(event), 1)
+        self.assertEqual(event.data["origin"], "set after validation")
+
     def test_partial_delivery_and_backorder_each_write_one_event(self):
         order = self.confirmed_order()
         picking = order.picking_ids
