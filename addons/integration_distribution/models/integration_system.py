@@ -22,3 +22,18 @@ class IntegrationSystem(models.Model):
         "order.accepted webhook. A partner may ask for the queued answer on any "
         "request with the header 'Prefer: respond-async'.",
     )
+    order_partner_policy = fields.Selection(
+        [
+            ("create", "Create them from the order's details"),
+            ("existing", "Only existing ones: an unknown one waits for a mapping"),
+        ],
+        string="New customers and addresses",
+        required=True,
+        default="create",
+        help="What an order with a customer or delivery address Odoo does not "
+        "know does. Create: a web shop's new customer becomes a contact (its "
+        "code is mapped to it) and a new delivery address a child address. "
+        "Only existing ones: the order is kept with an exception until someone "
+        "maps the code or creates the contact (a marketplace or EDI partner "
+        "whose customers are set up by hand).",
+    )

@@ -184,18 +184,30 @@ class SaleOrder(models.Model):
 
         With both a code and a name, an unmapped code creates the contact and
         maps the code to it (a web shop's new customer); a mapped code wins.
+        A system whose policy is *existing* never creates one: an unknown
+        customer raises instead.
         """
         Mapping = self.env["integration.mapping"]
         code = party.get("code")
+        may_create = system.order_partner_policy == "create"
         if code:
             try:
                 return Mapping.resolve(
                     system, "customer", code, pointer="/customer/code"
                 )
             except UnmappedCodeError:
-                if not party.get("name"):
+                if not (party.get("name") and may_create):
                     raise
         partner = self._integration_partner_by_email(system, party.get("email"))
+        if not partner and not may_create:
+            raise BusinessRuleError(
+                self.env._(
+                    "Unknown customer %(name)s: this system may not create customers. "
+                    "Map its code or create the contact, then reprocess.",
+                    name=party.get("name") or party.get("email") or "",
+                ),
+                pointer="/customer",
+            )
         if not partner:
             partner = self.env["res.partner"].create(
                 self._integration_partner_vals(party, pointer="/customer")
@@ -259,6 +271,16 @@ class SaleOrder(models.Model):
         )
         if same:
             return same[:1]
+        if system.order_partner_policy != "create":
+            raise BusinessRuleError(
+                self.env._(
+                    "Unknown delivery address for %(customer)s: this system may not "
+                    "create addresses. Add it to the customer or map its code, then "
+                    "reprocess.",
+                    customer=customer.display_name,
+                ),
+                pointer="/ship_to",
+            )
         return self.env["res.partner"].create(
             dict(vals, parent_id=customer.id, type="delivery")
         )

@@ -178,6 +178,32 @@ class TestOrderIntake(DistributionCase):
         self.assertEqual(second.partner_id, order.partner_id)
         self.assertEqual(second.partner_shipping_id, order.partner_shipping_id)
 
+    def test_a_system_that_may_not_create_customers(self):
+        """Policy *existing*: nothing is created, the order waits for a fix;
+        known customers and addresses still go through."""
+        self.system.order_partner_policy = "existing"
+        contacts = self.env["res.partner"].search_count([])
+        with self.assertRaises(UnmappedCodeError) as caught:
+            self.intake(self.payload(customer={"code": "NEW-8", "name": "Fresh Retail"}))
+        self.assertEqual(caught.exception.pointer, "/customer/code")
+        with self.assertRaises(BusinessRuleError) as caught:
+            self.intake(self.payload(customer={"name": "Guest", "email": "nobody@example.com"}))
+        self.assertEqual(caught.exception.pointer, "/customer")
+        with self.assertRaises(BusinessRuleError) as caught:
+            self.intake(self.payload(ship_to={"name": "New depot", "city": "Leuven"}))
+        self.assertEqual(caught.exception.pointer, "/ship_to")
+        self.assertEqual(self.env["res.partner"].search_count([]), contacts)
+        order, _created = self.intake(
+            self.payload(
+                ship_to={
+                    "name": self.ship_to.name,
+                    "city": self.ship_to.city,
+                }
+            )
+        )
+        self.assertEqual(order.partner_id, self.customer)
+        self.assertEqual(order.partner_shipping_id, self.ship_to)
+
     def test_business_rules(self):
         with self.assertRaises(BusinessRuleError) as caught:
             self.intake(
