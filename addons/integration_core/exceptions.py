@@ -50,3 +50,8 @@ class BusinessRuleError(IntegrationError):
     """The message is valid but Odoo cannot act on it as it stands."""
 
     kind = "business_rule"
+
+    @classmethod
+    def from_user_error(cls, error):
+        """Odoo refused (a validation, a locked period...): a person can fix it."""
+        return cls(str(error.args[0] if error.args else error))

@@ -493,14 +493,8 @@ class IntegrationApiDispatcher(models.AbstractModel):
 
         :param key: the request's :class:`KeyInfo` (saves reading the system)
         """
-        system = api_request.system
-        model = self.env[route.handler_model].with_user(
-            self._api_handler_user(system, key and key.user_id))
-        if system:
-            model = model.with_company(key.company_id if key else system.company_id.id).with_context(
-                integration_system_id=system.id,
-                integration_correlation_id=api_request.correlation_id,
-            )
+        model = self._api_as_system(route.handler_model, api_request.system, key,
+                                    integration_correlation_id=api_request.correlation_id)
         result = getattr(model, route.handler_method)(api_request)
         if not isinstance(result, ApiResult):
             result = ApiResult(route.success_status, result)
@@ -512,11 +506,23 @@ class IntegrationApiDispatcher(models.AbstractModel):
 
         :return: the handler's outcomes, one per request
         """
-        system = api_requests[0].system
-        model = self.env[route.batch_handler.rsplit(".", 1)[0]].with_user(
-            self._api_handler_user(system)
-        ).with_company(system.company_id.id).with_context(integration_system_id=system.id)
-        return getattr(model, route.batch_handler.rsplit(".", 1)[1])(api_requests)
+        model_name, method = route.batch_handler.rsplit(".", 1)
+        model = self._api_as_system(model_name, api_requests[0].system)
+        return getattr(model, method)(api_requests)
+
+    @api.model
+    def _api_as_system(self, model_name, system, key=None, **context):
+        """``env[model_name]`` as the system's technical user, in its company,
+        with ``integration_system_id`` and ``context`` set.
+
+        :param key: the request's :class:`KeyInfo` (saves reading the system)
+        """
+        model = self.env[model_name].with_user(
+            self._api_handler_user(system, key and key.user_id))
+        if system:
+            model = model.with_company(key.company_id if key else system.company_id.id).with_context(
+                integration_system_id=system.id, **context)
+        return model
 
     def _api_needs_fix(self, message, error, http):
         exception = message._mark_needs_fix(error)

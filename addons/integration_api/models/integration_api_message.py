@@ -199,8 +199,7 @@ class IntegrationApiMessage(models.Model):
         except IntegrationError as error:
             outcome = error
         except UserError as error:
-            # Odoo refused (a validation, a locked period...): a person can fix it
-            outcome = BusinessRuleError(str(error.args[0] if error.args else error))
+            outcome = BusinessRuleError.from_user_error(error)
         except ApiError as error:
             self._mark_failed(error.status, error.title, error.detail)
             return error

@@ -88,7 +88,7 @@ class SaleOrder(models.Model):
                 outcomes[index] = error
                 continue
             except UserError as error:
-                outcomes[index] = BusinessRuleError(str(error.args[0]))
+                outcomes[index] = BusinessRuleError.from_user_error(error)
                 continue
             vals_by_ref[ref] = dict(vals, integration_external_ref=ref)
             if payload.get("confirm", True):
@@ -109,7 +109,8 @@ class SaleOrder(models.Model):
 
     @api.model
     def _integration_find_by_external_refs(self, system, external_refs):
-        """``{external_ref: order}`` of the system's orders (see below)."""
+        """``{external_ref: order}`` of the system's orders (see
+        :meth:`_integration_find_by_external_ref`)."""
         orders = (
             self.sudo()
             .with_context(active_test=False)
@@ -129,18 +130,8 @@ class SaleOrder(models.Model):
         Searched as superuser: the system's user may not see every order
         (e.g. a salesman's own-documents rule), but a resend must find it.
         """
-        order = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search(
-                [
-                    ("integration_system_id", "=", system.id),
-                    ("integration_external_ref", "=", external_ref),
-                ],
-                limit=1,
-            )
-        )
-        return self.browse(order.id)
+        found = self._integration_find_by_external_refs(system, [external_ref])
+        return found.get(external_ref, self.browse())
 
     @api.model
     def _integration_channel_order_vals(self, system, payload):
@@ -565,12 +556,13 @@ class SaleOrder(models.Model):
         return self._api_order_result(order, created)
 
     @api.model
-    def _api_order_result(self, order, created):
+    def _api_order_result(self, order, created, reference=None):
         return ApiResult(
             201 if created else 200,
             order._integration_channel_view(),
             headers={"Location": f"/api/v1/orders/{order.name}"},
             records=order,
+            reference=reference,
         )
 
     @api.model
@@ -591,9 +583,7 @@ class SaleOrder(models.Model):
         ref = normalize_code(api_request.body["external_ref"])
         existing = self._integration_find_by_external_ref(system, ref)
         if existing:
-            result = self._api_order_result(existing, created=False)
-            result.reference = ref
-            return result
+            return self._api_order_result(existing, created=False, reference=ref)
         earlier = self._api_waiting_order_message(system, ref)
         message = earlier or api_request.message
         resource_url = f"/api/v1/orders/{ref}"

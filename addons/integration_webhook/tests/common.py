@@ -17,24 +17,31 @@ def closed_port():
         return sock.getsockname()[1]
 
 
+def set_up_local_receiver(cls):
+    """On a test class: a live receiver on 127.0.0.1 that subscriptions may
+    call (``cls.receiver``), the ping event type (``cls.ping``), and no other
+    subscription active."""
+    # tests decide what is allowed, whatever the configuration file says
+    saved = config.get(ALLOWED_NETWORKS_OPTION)
+    config[ALLOWED_NETWORKS_OPTION] = ""
+    cls.addClassCleanup(config.__setitem__, ALLOWED_NETWORKS_OPTION, saved)
+    cls.env["ir.config_parameter"].sudo().set_param(
+        "integration_webhook.allowed_networks", "127.0.0.1/32"
+    )
+    # subscriptions already in the database (demo, earlier runs) stay out
+    cls.env["integration.subscription"].search([]).write({"state": "disabled"})
+    cls.receiver = WebhookReceiver().start()
+    cls.addClassCleanup(cls.receiver.stop)
+    cls.ping = cls.env.ref("integration_core.event_type_integration_ping")
+
+
 class WebhookCase(IntegrationCase):
     """A live receiver on 127.0.0.1 and helpers to emit and drain."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # tests decide what is allowed, whatever the configuration file says
-        saved = config.get(ALLOWED_NETWORKS_OPTION)
-        config[ALLOWED_NETWORKS_OPTION] = ""
-        cls.addClassCleanup(config.__setitem__, ALLOWED_NETWORKS_OPTION, saved)
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "integration_webhook.allowed_networks", "127.0.0.1/32"
-        )
-        # subscriptions already in the database (demo, earlier runs) stay out
-        cls.env["integration.subscription"].search([]).write({"state": "disabled"})
-        cls.receiver = WebhookReceiver().start()
-        cls.addClassCleanup(cls.receiver.stop)
-        cls.ping = cls.env.ref("integration_core.event_type_integration_ping")
+        set_up_local_receiver(cls)
 
     def setUp(self):
         super().setUp()

@@ -4,10 +4,8 @@ headless Chromium), with a real receiver on 127.0.0.1."""
 import standardwebhooks
 
 from odoo.tests import HttpCase, tagged
-from odoo.tools import config
 
-from ..models.integration_subscription import ALLOWED_NETWORKS_OPTION
-from .receiver import WebhookReceiver
+from .common import set_up_local_receiver
 
 
 @tagged("post_install", "-at_install")
@@ -15,16 +13,7 @@ class TestSubscriptionTour(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        saved = config.get(ALLOWED_NETWORKS_OPTION)
-        config[ALLOWED_NETWORKS_OPTION] = ""
-        cls.addClassCleanup(config.__setitem__, ALLOWED_NETWORKS_OPTION, saved)
-        cls.env["ir.config_parameter"].sudo().set_param(
-            "integration_webhook.allowed_networks", "127.0.0.1/32"
-        )
-        cls.env["integration.subscription"].search([]).write({"state": "disabled"})
-        cls.receiver = WebhookReceiver().start()
-        cls.addClassCleanup(cls.receiver.stop)
-        cls.ping = cls.env.ref("integration_core.event_type_integration_ping")
+        set_up_local_receiver(cls)
         cls.local = cls.env["integration.subscription"].create(
             {
                 "name": "Tour receiver",
