@@ -16,7 +16,8 @@ Scheduling without losing a message and without a job per request:
 * a drain holds one of the system's drain slots (a session advisory lock;
   2 by default, ``integration_api.queue_drains_per_system``) and claims its
   batches with ``SKIP LOCKED``: two drains work on different messages, and a
-  third waits for a slot;
+  third waits for a slot. Each batch is the drain's share of the queue
+  (``tools/batching.py``), so the drains of a burst finish together;
 * before it ends, a drain takes the exclusive lock on a fresh cursor: it
   waits for every accepting transaction still running, then looks again.
 
@@ -24,6 +25,7 @@ A cron every minute enqueues a drain for messages still queued (a job that
 crashed or a worker that was killed), so nothing stays queued for good.
 """
 
+import contextlib
 import logging
 import random
 import threading
@@ -34,6 +36,7 @@ from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from odoo import api, fields, models
 
+from ..tools.batching import claim_size
 from .integration_api_dispatcher import is_concurrency_error
 
 _logger = logging.getLogger(__name__)
@@ -125,8 +128,8 @@ class IntegrationApiQueue(models.AbstractModel):
         """Take one of the system's drain slots (a session advisory lock),
         waiting for one when all are taken; its lock key."""
         slots = self._param("queue_drains_per_system", DEFAULT_DRAINS_PER_SYSTEM)
-        keys = [system_id * MAX_DRAINS_PER_SYSTEM + slot
-                for slot in range(min(slots, MAX_DRAINS_PER_SYSTEM))]
+        first = self._drain_slot_range(system_id)[0]
+        keys = [first + slot for slot in range(min(slots, MAX_DRAINS_PER_SYSTEM))]
         cr = self.env.cr
         for key in keys:
             cr.execute("SELECT pg_try_advisory_lock(%s, %s)", (LOCK_DRAIN, key))
@@ -135,6 +138,12 @@ class IntegrationApiQueue(models.AbstractModel):
         key = random.choice(keys)
         cr.execute("SELECT pg_advisory_lock(%s, %s)", (LOCK_DRAIN, key))
         return key
+
+    @api.model
+    def _drain_slot_range(self, system_id):
+        """First and last advisory lock key of the system's drain slots."""
+        first = system_id * MAX_DRAINS_PER_SYSTEM
+        return first, first + MAX_DRAINS_PER_SYSTEM - 1
 
     def _drain_locked(self, system_id):
         batch_size = self._param("queue_batch_size", DEFAULT_BATCH_SIZE)
@@ -181,9 +190,35 @@ class IntegrationApiQueue(models.AbstractModel):
         except ValueError:
             return default
 
-    def _claim(self, system_id, limit):
+    def _claim(self, system_id, batch_size):
+        """Lock this drain's share of the free queued messages, oldest first.
+
+        The share (``tools/batching.py``) needs the number of messages no
+        other drain holds. Row locks cannot be counted from outside, so they
+        are taken in a savepoint and given back with it: a look, not a claim.
+        """
         self.env["integration.api.message"].flush_model()
-        self.env.cr.execute(
+        cr = self.env.cr
+        slots = self._param("queue_drains_per_system", DEFAULT_DRAINS_PER_SYSTEM)
+        with contextlib.closing(cr.savepoint(flush=False)):
+            cr.execute(
+                """
+                SELECT count(*),
+                       (SELECT count(*) FROM pg_locks
+                         WHERE locktype = 'advisory' AND granted AND objsubid = 2
+                           AND classid = %s AND objid BETWEEN %s AND %s)
+                  FROM (SELECT id FROM integration_api_message
+                         WHERE system_id = %s AND state = 'queued'
+                         LIMIT %s
+                           FOR UPDATE SKIP LOCKED) AS free
+                """,
+                (LOCK_DRAIN, *self._drain_slot_range(system_id), system_id,
+                 batch_size * slots),
+            )
+            free, drains = cr.fetchone()
+        if not free:
+            return self.env["integration.api.message"].browse()
+        cr.execute(
             """
             SELECT id FROM integration_api_message
              WHERE system_id = %s AND state = 'queued'
@@ -191,7 +226,7 @@ class IntegrationApiQueue(models.AbstractModel):
              LIMIT %s
                FOR UPDATE SKIP LOCKED
             """,
-            (system_id, limit),
+            (system_id, claim_size(free, drains, batch_size)),
         )
         ids = [row[0] for row in self.env.cr.fetchall()]
         return self.env["integration.api.message"].sudo().browse(ids)

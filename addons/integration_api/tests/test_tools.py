@@ -8,6 +8,7 @@ from odoo.tests import BaseCase, tagged
 
 from ..tools import (
     api_keys,
+    batching,
     docs_html,
     openapi,
     prefer,
@@ -21,7 +22,10 @@ from ..tools import (
 from ..tools.request import ApiError
 from ..tools.routes import ApiRoute, RouteTable
 
-MODULES = (api_keys, docs_html, prefer, problems, query, rate_limit, redaction, routes, tracing)
+MODULES = (
+    api_keys, batching, docs_html, prefer, problems, query, rate_limit, redaction, routes,
+    tracing,
+)
 
 
 @tagged("-at_install", "post_install")
