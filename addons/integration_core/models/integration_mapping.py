@@ -6,7 +6,7 @@ from odoo.osv import expression
 from odoo.tools.sql import escape_psql
 
 from ..exceptions import UnmappedCodeError
-from ..tools.mapping_codes import normalize_code, pointer_for, unique_codes
+from ..tools.mapping_codes import CodeTable, normalize_code, pointer_for, unique_codes
 
 XMLID_RE = re.compile(r"^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$")
 
@@ -507,6 +507,40 @@ class IntegrationMapping(models.Model):
         record.ensure_one()
         return self.codes_for(system, record, kind=kind, fallback=fallback).get(
             record.id
+        )
+
+    @api.model
+    def code_table(self, system, *recordsets):
+        """The system's codes of every record of ``recordsets`` (any models),
+        with one query: a :class:`~..tools.mapping_codes.CodeTable`.
+
+        For payload builders that need the codes of many records of several
+        models (an order's customer, ship-to, warehouse, products, units);
+        no fallback to the records' own codes.
+        """
+        ids_by_model = {}
+        for records in recordsets:
+            if records:
+                ids_by_model.setdefault(records._name, set()).update(records.ids)
+        if not system or not ids_by_model:
+            return CodeTable()
+        domain = expression.AND(
+            [
+                [("system_id", "=", system.id)],
+                expression.OR(
+                    [
+                        [("res_model", "=", model), ("res_id", "in", sorted(ids))]
+                        for model, ids in ids_by_model.items()
+                    ]
+                ),
+            ]
+        )
+        mappings = self.sudo().search_fetch(
+            domain, ["res_model", "res_id", "kind", "external_code"]
+        )
+        return CodeTable(
+            (mapping.res_model, mapping.res_id, mapping.kind, mapping.external_code)
+            for mapping in mappings
         )
 
     @api.model

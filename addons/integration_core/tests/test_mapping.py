@@ -245,6 +245,32 @@ class TestMapping(IntegrationCase):
         )
         self.assertEqual(codes, {self.acme.id: "CUST-001", self.globex.id: "C-GLOBEX"})
 
+    def test_code_table_answers_as_code_for_without_fallback(self):
+        self.map("customer", "ACME-ALIAS", self.acme, sequence=1)
+        self.map("ship_to", "ACME-SHIP", self.acme)
+        company = self.env.company
+        self.map("customer", "COMPANY-AS-CUSTOMER", company.partner_id)
+        other = self.env["integration.system"].create(
+            {"name": "Other", "code": "other"}
+        )
+        self.map("customer", "OTHER-ACME", self.acme, system=other)
+        partners = self.acme | self.globex | self.acme_depot | company.partner_id
+        self.env.flush_all()
+        queries = self.env.cr.sql_log_count
+        table = self.Mapping.code_table(self.system, partners, self.env["res.users"])
+        self.assertEqual(self.env.cr.sql_log_count - queries, 1)
+        for partner in partners:
+            for kind in (None, "customer", "ship_to"):
+                self.assertEqual(
+                    table.get(partner, kind),
+                    self.Mapping.code_for(self.system, partner, kind, fallback=False),
+                    (partner.name, kind),
+                )
+        self.assertEqual(table.get(self.acme), "ACME-ALIAS")
+        self.assertEqual(table.get(self.acme, "ship_to"), "ACME-SHIP")
+        no_system = self.Mapping.code_table(self.env["integration.system"], partners)
+        self.assertIsNone(no_system.get(self.acme))
+
     # ------------------------------------------------------------------
     # companies and rights
     # ------------------------------------------------------------------

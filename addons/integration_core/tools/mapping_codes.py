@@ -17,6 +17,7 @@ True
 """
 
 __all__ = [
+    "CodeTable",
     "normalize_code",
     "pointer_for",
     "unique_codes",
@@ -91,3 +92,42 @@ def unmapped_from_fingerprint(fingerprint):
     if not kind or not code:
         return None
     return kind, code
+
+
+class CodeTable:
+    """The partner codes of many records, read once for a whole payload batch.
+
+    Built from mapping rows ``(res_model, res_id, kind, external_code)`` in
+    the mappings' order, it answers as ``integration.mapping.code_for`` does
+    without fallback: the first code of the record for ``kind``, or of any
+    kind when ``kind`` is not given. Building events for fifty orders asked
+    the database about seven times per order before; now once in all.
+
+    >>> from types import SimpleNamespace
+    >>> def Rec(model, res_id):
+    ...     return SimpleNamespace(_name=model, id=res_id)
+    >>> table = CodeTable([
+    ...     ("res.partner", 7, "customer", "C-7"),
+    ...     ("res.partner", 7, "ship_to", "S-7"),
+    ...     ("res.partner", 7, "ship_to", "S-7b"),
+    ... ])
+    >>> table.get(Rec("res.partner", 7), "ship_to"), table.get(Rec("res.partner", 7))
+    ('S-7', 'C-7')
+    >>> table.get(Rec("res.partner", 8)), table.get(Rec("product.product", 7)), table.get(None)
+    (None, None, None)
+    """
+
+    def __init__(self, rows=()):
+        self._by_kind = {}
+        self._any_kind = {}
+        for res_model, res_id, kind, code in rows:
+            self._by_kind.setdefault((res_model, res_id, kind), code)
+            self._any_kind.setdefault((res_model, res_id), code)
+
+    def get(self, record, kind=None):
+        """The code of ``record`` (one record, or empty), or ``None``."""
+        if not record:
+            return None
+        if kind is None:
+            return self._any_kind.get((record._name, record.id))
+        return self._by_kind.get((record._name, record.id, kind))

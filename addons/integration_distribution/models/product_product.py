@@ -4,11 +4,11 @@ from odoo import models
 class ProductProduct(models.Model):
     _inherit = "product.product"
 
-    def _integration_values(self, partner_skus=None):
+    def _integration_values(self, codes=None):
         """Plain values of this product for an event payload.
 
-        :param partner_skus: ``{product id: partner SKU}`` from
-            ``integration.mapping.codes_for``, read once for all lines
+        :param codes: the system's ``CodeTable`` (``integration.mapping.
+            code_table``), read once for all lines; without it no partner SKU
         """
         self.ensure_one()
         return {
@@ -16,5 +16,5 @@ class ProductProduct(models.Model):
             "default_code": self.default_code,
             "barcode": self.barcode,
             "name": self.name,
-            "partner_sku": (partner_skus or {}).get(self.id),
+            "partner_sku": codes.get(self, "product") if codes is not None else None,
         }

@@ -49,15 +49,40 @@ class SaleOrder(models.Model):
         orders = self.filtered(lambda order: order.state == "sale")
         if not orders:
             return self.env["integration.event"]
+        codes_by_system = {
+            system: order_group._integration_order_code_table()
+            for system, order_group in orders.sudo().grouped(
+                "integration_system_id"
+            ).items()
+        }
         return self.env["integration.event"]._emit_many(
-            [order._integration_order_accepted_item() for order in orders]
+            [
+                order._integration_order_accepted_item(
+                    codes_by_system[order.sudo().integration_system_id]
+                )
+                for order in orders
+            ]
         )
 
-    def _integration_order_accepted_item(self):
+    def _integration_order_code_table(self):
+        """The partner codes the ``order.accepted`` data of these orders (of
+        one system) needs, read with one query."""
+        orders = self.sudo()
+        lines = orders.order_line.filtered(lambda line: not line.display_type)
+        return self.env["integration.mapping"].code_table(
+            orders.integration_system_id,
+            orders.partner_id,
+            orders.partner_shipping_id,
+            orders.warehouse_id,
+            lines.product_id,
+            lines.product_uom,
+        )
+
+    def _integration_order_accepted_item(self, codes=None):
         self.ensure_one()
         return {
             "type": "order.accepted",
-            "data": self._integration_order_accepted_data(),
+            "data": self._integration_order_accepted_data(codes),
             "record": self,
             "subject": payloads.order_subject(self.name),
             "system": self.integration_system_id or None,
@@ -67,19 +92,21 @@ class SaleOrder(models.Model):
             ),
         }
 
-    def _integration_order_accepted_data(self):
+    def _integration_order_accepted_data(self, codes=None):
         """The ``order.accepted`` v1 data of this order.
 
         Read as superuser: whoever confirms the order may not read the
         partner system or its mappings, but the event must be complete.
+
+        :param codes: the ``CodeTable`` of :meth:`_integration_order_code_table`
+            when the caller read it for many orders
         """
         self.ensure_one()
         order = self.sudo()
         system = order.integration_system_id
         lines = order.order_line.filtered(lambda line: not line.display_type)
-        Mapping = self.env["integration.mapping"]
-        skus = Mapping.codes_for(system, lines.product_id, "product", fallback=False)
-        uom_codes = Mapping.codes_for(system, lines.product_uom, "uom", fallback=False)
+        if codes is None:
+            codes = order._integration_order_code_table()
         values = {
             "id": order.id,
             "name": order.name,
@@ -90,26 +117,26 @@ class SaleOrder(models.Model):
             "commitment_date": order.commitment_date,
             "expected_date": order.expected_date,
             "customer": order.partner_id._integration_address_values(
-                system, "customer"
+                system, "customer", codes
             ),
             "ship_to": order.partner_shipping_id._integration_address_values(
-                system, "ship_to"
+                system, "ship_to", codes
             ),
             "currency": order.currency_id.name,
             "amount_untaxed": order.amount_untaxed,
             "amount_tax": order.amount_tax,
             "amount_total": order.amount_total,
             "payment_term": order.payment_term_id.name,
-            "warehouse": order.warehouse_id._integration_values(system),
+            "warehouse": order.warehouse_id._integration_values(system, codes),
         }
         line_values = [
             {
                 "id": line.id,
-                "product": line.product_id._integration_values(skus),
+                "product": line.product_id._integration_values(codes),
                 "description": line.name,
                 "quantity": line.product_uom_qty,
                 "uom": line.product_uom.name,
-                "uom_code": uom_codes.get(line.product_uom.id),
+                "uom_code": codes.get(line.product_uom, "uom"),
                 "price_unit": line.price_unit,
                 "discount": line.discount,
                 "price_subtotal": line.price_subtotal,

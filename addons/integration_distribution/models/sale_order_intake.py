@@ -458,14 +458,14 @@ class SaleOrder(models.Model):
         for picking in order.picking_ids.filtered(
             lambda p: p.picking_type_code == "outgoing" and p.state != "cancel"
         ):
-            carrier = picking._integration_carrier_values(system)
+            carrier = picking._integration_carrier()
             shipments.append(
                 {
                     "picking_ref": picking.name,
                     "state": picking.state,
                     "date_done": payloads.iso_date(picking.date_done),
                     "scheduled_date": payloads.iso_date(picking.scheduled_date),
-                    "carrier": carrier["name"] if carrier else None,
+                    "carrier": carrier.name if carrier else None,
                     "tracking_ref": payloads.nullable(
                         picking["carrier_tracking_ref"]
                         if "carrier_tracking_ref" in picking._fields

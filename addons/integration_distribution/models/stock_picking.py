@@ -81,18 +81,20 @@ class StockPicking(models.Model):
             "system": system or None,
         }
 
-    def _integration_carrier_values(self, system):
+    def _integration_carrier(self):
         """The carrier, when ``stock_delivery`` is installed and one is set."""
         self.ensure_one()
-        carrier = self["carrier_id"] if "carrier_id" in self._fields else None
+        return self["carrier_id"] if "carrier_id" in self._fields else None
+
+    def _integration_carrier_values(self, codes):
+        carrier = self._integration_carrier()
         if not carrier:
             return None
-        partner_code = None
-        if system:
-            partner_code = self.env["integration.mapping"].code_for(
-                system, carrier, kind="carrier", fallback=False
-            )
-        return {"id": carrier.id, "name": carrier.name, "partner_code": partner_code}
+        return {
+            "id": carrier.id,
+            "name": carrier.name,
+            "partner_code": codes.get(carrier, "carrier"),
+        }
 
     def _integration_shipment_dispatched_data(self):
         """The ``shipment.dispatched`` v1 data of this delivery (read as superuser)."""
@@ -101,9 +103,15 @@ class StockPicking(models.Model):
         order = picking._integration_source_order()
         system = order.integration_system_id
         moves = picking.move_ids.filtered(lambda m: m.state == "done")
-        Mapping = self.env["integration.mapping"]
-        skus = Mapping.codes_for(system, moves.product_id, "product", fallback=False)
-        uom_codes = Mapping.codes_for(system, moves.product_uom, "uom", fallback=False)
+        warehouse = picking.picking_type_id.warehouse_id
+        codes = self.env["integration.mapping"].code_table(
+            system,
+            moves.product_id,
+            moves.product_uom,
+            picking.partner_id,
+            warehouse,
+            picking._integration_carrier(),
+        )
         values = {
             "id": picking.id,
             "name": picking.name,
@@ -113,24 +121,24 @@ class StockPicking(models.Model):
             "external_ref": order.integration_external_ref,
             "source_system": system.code,
             "date_done": picking.date_done,
-            "carrier": picking._integration_carrier_values(system),
+            "carrier": picking._integration_carrier_values(codes),
             "tracking_ref": picking["carrier_tracking_ref"]
             if "carrier_tracking_ref" in picking._fields
             else None,
-            "ship_to": picking.partner_id._integration_address_values(system, "ship_to")
+            "ship_to": picking.partner_id._integration_address_values(
+                system, "ship_to", codes
+            )
             if picking.partner_id
             else {"id": 0, "name": ""},
-            "warehouse": picking.picking_type_id.warehouse_id._integration_values(
-                system
-            ),
+            "warehouse": warehouse._integration_values(system, codes),
         }
         move_values = [
             {
                 "id": move.id,
-                "product": move.product_id._integration_values(skus),
+                "product": move.product_id._integration_values(codes),
                 "quantity": move.quantity,
                 "uom": move.product_uom.name,
-                "uom_code": uom_codes.get(move.product_uom.id),
+                "uom_code": codes.get(move.product_uom, "uom"),
                 "move_lines": [
                     {"lot": move_line.lot_id.name or move_line.lot_name}
                     for move_line in move.move_line_ids

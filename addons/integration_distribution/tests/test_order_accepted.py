@@ -103,6 +103,43 @@ class TestOrderAccepted(DistributionCase):
         self.assertIsNone(chair_line["product"]["partner_sku"])
         self.assertEqual(chair_line["product"]["default_code"], "CHAIR-1")
 
+    def test_orders_of_two_systems_confirmed_together_get_their_own_codes(self):
+        other = self.env["integration.system"].create(
+            {"name": "Marketplace", "code": "test_market", "kind": "marketplace"}
+        )
+        self.map("customer", "SHOP-CUST-9", self.customer)
+        self.map("product", "SHOP-DESK", self.desk)
+        self.map("customer", "MKT-CUST", self.customer, system=other)
+        self.map("product", "MKT-DESK", self.desk, system=other)
+        self.map("warehouse", "MKT-WH", self.warehouse, system=other)
+        shop_orders = self.make_order(integration_system_id=self.system.id)
+        shop_orders |= self.make_order(integration_system_id=self.system.id)
+        market_order = self.make_order(integration_system_id=other.id)
+        plain_order = self.make_order()
+        mapping_reads = []
+        original = type(self.Mapping).code_table
+
+        def spy(mapping_model, system, *recordsets):
+            mapping_reads.append(system.code)
+            return original(mapping_model, system, *recordsets)
+
+        with patch.object(type(self.Mapping), "code_table", spy):
+            (shop_orders | market_order | plain_order).action_confirm()
+        # one read per system for the whole batch, none per order
+        self.assertCountEqual(mapping_reads, ["test_shop", "test_market", False])
+        for order in shop_orders:
+            data = self.events("order.accepted", order).data
+            self.assertEqual(data["customer"]["code"], "SHOP-CUST-9")
+            self.assertEqual(data["lines"][0]["product"]["partner_sku"], "SHOP-DESK")
+            self.assertIsNone(data["warehouse"]["partner_code"])
+        data = self.events("order.accepted", market_order).data
+        self.assertEqual(data["customer"]["code"], "MKT-CUST")
+        self.assertEqual(data["lines"][0]["product"]["partner_sku"], "MKT-DESK")
+        self.assertEqual(data["warehouse"]["partner_code"], "MKT-WH")
+        data = self.events("order.accepted", plain_order).data
+        self.assertIsNone(data["customer"]["code"])
+        self.assertIsNone(data["lines"][0]["product"]["partner_sku"])
+
     def test_ship_to_falls_back_to_the_customer_code(self):
         self.map("customer", "SHOP-CUST-9", self.customer)
         order = self.make_order(
@@ -123,8 +160,8 @@ class TestOrderAccepted(DistributionCase):
     def test_schema_rejection_keeps_the_event_and_confirms_the_order(self):
         original = SaleOrder._integration_order_accepted_data
 
-        def broken(order):
-            data = original(order)
+        def broken(order, codes=None):
+            data = original(order, codes)
             data["amount_total"] = "a lot"
             return data
 
