@@ -25,7 +25,6 @@ A cron every minute enqueues a drain for messages still queued (a job that
 crashed or a worker that was killed), so nothing stays queued for good.
 """
 
-import contextlib
 import logging
 import random
 import threading
@@ -46,6 +45,8 @@ CHANNEL = "root.integration_api"
 LOCK_DRAIN = 0x1A9E0001
 LOCK_ACCEPT = 0x1A9E0002
 DEFAULT_BATCH_SIZE = 50
+# a claim that meets a message another drain just finished is tried again
+CLAIM_ATTEMPTS = 5
 # drains of one system that may run at the same time (each on its own batches)
 DEFAULT_DRAINS_PER_SYSTEM = 2
 MAX_DRAINS_PER_SYSTEM = 16
@@ -193,15 +194,50 @@ class IntegrationApiQueue(models.AbstractModel):
     def _claim(self, system_id, batch_size):
         """Lock this drain's share of the free queued messages, oldest first.
 
-        The share (``tools/batching.py``) needs the number of messages no
-        other drain holds. Row locks cannot be counted from outside, so they
-        are taken in a savepoint and given back with it: a look, not a claim.
+        Called at the start of a transaction. The claim is its first
+        statement, so its snapshot is as fresh as can be; a message another
+        drain finished in the meantime still makes it fail to serialize
+        (REPEATABLE READ). Nothing is done yet then: it is retried at once.
         """
         self.env["integration.api.message"].flush_model()
         cr = self.env.cr
+        free, drains = self._look(system_id, batch_size)
+        if not free:
+            return self.env["integration.api.message"].browse()
+        for attempt in range(CLAIM_ATTEMPTS):
+            try:
+                cr.execute(
+                    """
+                    SELECT id FROM integration_api_message
+                     WHERE system_id = %s AND state = 'queued'
+                     ORDER BY id
+                     LIMIT %s
+                       FOR UPDATE SKIP LOCKED
+                    """,
+                    (system_id, claim_size(free, drains, batch_size)),
+                )
+                ids = [row[0] for row in cr.fetchall()]
+                break
+            except psycopg2.OperationalError as error:
+                if not is_concurrency_error(error) or attempt == CLAIM_ATTEMPTS - 1:
+                    raise
+                cr.rollback()  # a new snapshot for the next attempt
+        return self.env["integration.api.message"].sudo().browse(ids)
+
+    @api.model
+    def _look(self, system_id, batch_size):
+        """``(free, drains)``: queued messages no drain holds (up to what all
+        drains could take), and the system's drains at work.
+
+        Row locks cannot be counted from outside: they are taken on a fresh
+        READ COMMITTED cursor and given back with its rollback, a look and
+        not a claim. READ COMMITTED: a row another drain just finished is
+        skipped, where REPEATABLE READ would fail to serialize.
+        """
         slots = self._param("queue_drains_per_system", DEFAULT_DRAINS_PER_SYSTEM)
-        with contextlib.closing(cr.savepoint(flush=False)):
-            cr.execute(
+        with self.env.registry.cursor() as fresh:
+            self._read_committed(fresh)
+            fresh.execute(
                 """
                 SELECT count(*),
                        (SELECT count(*) FROM pg_locks
@@ -212,24 +248,23 @@ class IntegrationApiQueue(models.AbstractModel):
                          LIMIT %s
                            FOR UPDATE SKIP LOCKED) AS free
                 """,
-                (LOCK_DRAIN, *self._drain_slot_range(system_id), system_id,
-                 batch_size * slots),
+                (
+                    LOCK_DRAIN,
+                    *self._drain_slot_range(system_id),
+                    system_id,
+                    batch_size * slots,
+                ),
             )
-            free, drains = cr.fetchone()
-        if not free:
-            return self.env["integration.api.message"].browse()
-        cr.execute(
-            """
-            SELECT id FROM integration_api_message
-             WHERE system_id = %s AND state = 'queued'
-             ORDER BY id
-             LIMIT %s
-               FOR UPDATE SKIP LOCKED
-            """,
-            (system_id, claim_size(free, drains, batch_size)),
-        )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        return self.env["integration.api.message"].sudo().browse(ids)
+            free, drains = fresh.fetchone()
+            fresh.rollback()
+        return free, drains
+
+    @api.model
+    def _read_committed(self, cr):
+        """Run the transaction ``cr`` starts now in READ COMMITTED (not in
+        tests: their cursors share one transaction, begun long ago)."""
+        if not self.env.registry.in_test_mode():
+            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
 
     @api.model
     def _queued_after_barrier(self, system_id):
@@ -238,6 +273,8 @@ class IntegrationApiQueue(models.AbstractModel):
         with self.env.registry.cursor() as fresh:
             fresh.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_ACCEPT, system_id))
             fresh.commit()
+            # a message another drain finished since is skipped, not an error
+            self._read_committed(fresh)
             fresh.execute(
                 """
                 SELECT 1 FROM integration_api_message
