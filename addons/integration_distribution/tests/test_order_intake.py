@@ -283,3 +283,43 @@ class TestOrderIntake(DistributionCase):
         )
         self.assertEqual(first.partner_id.name, "Guest Buyer")
         self.assertEqual(second.partner_id, first.partner_id)
+
+    def test_a_batch_resolves_codes_once_and_still_reports_each_order(self):
+        new_customer = {"code": "NEW-8", "name": "Batch Retail"}
+        payloads = [
+            self.payload(external_ref="BATCH-1", customer=new_customer),
+            self.payload(
+                external_ref="BATCH-2",
+                lines=[{"sku": "SHOP-DESK", "qty": 1}, {"sku": "NOPE", "qty": 1}],
+            ),
+            self.payload(external_ref="BATCH-3", customer=new_customer),
+            self.payload(external_ref="BATCH-4"),
+        ]
+        first, failed, second, mapped = self.SaleOrder._integration_create_many_from_channel(
+            self.system, payloads
+        )
+        self.assertIsInstance(failed, UnmappedCodeError)
+        self.assertEqual((failed.code, failed.pointer), ("NOPE", "/lines/1/sku"))
+        # the customer created for the first order is the second one's too
+        self.assertEqual(first[0].partner_id.name, "Batch Retail")
+        self.assertEqual(second[0].partner_id, first[0].partner_id)
+        self.assertEqual(mapped[0].partner_id, self.customer)
+        self.assertEqual(mapped[0].order_line[0].product_id, self.desk)
+        self.assertEqual({first[0].state, second[0].state, mapped[0].state}, {"sale"})
+
+    def test_the_technical_user_does_not_follow_what_the_intake_creates(self):
+        bot = self.salesman
+        # the test classes switch the chatter off; the intake is about it here
+        intake = self.SaleOrder.with_user(bot).with_context(tracking_disable=False)
+        order, _created = intake._integration_create_from_channel(
+            self.system, self.payload()
+        )
+        self.assertNotIn(bot.partner_id, order.message_partner_ids)
+        self.assertIn(self.customer, order.message_partner_ids)
+        self.assertNotIn(bot.partner_id, order.picking_ids.message_partner_ids)
+        # one note each: the order's creation, the delivery's origin
+        self.assertEqual(
+            order.message_ids.mapped("body"), ["<p>Sales Order created</p>"]
+        )
+        self.assertEqual(len(order.picking_ids.message_ids), 1)
+        self.assertIn(order.name, order.picking_ids.message_ids.body)
