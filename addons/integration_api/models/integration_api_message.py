@@ -85,14 +85,17 @@ class IntegrationApiMessage(models.Model):
     def _mark_queued(self, reference=None):
         self.write({"state": "queued", "reference": reference or False})
 
-    def _mark_done(self, status, body, records=None, reference=None):
+    def _mark_done(self, status, body, records=None, reference=None, resolve=True):
+        """:param resolve: resolve the message's open exceptions; a caller
+        marking many messages does it once for all of them"""
         vals = {"state": "done", "result_status": status, "result_body": body, "error": False}
         if reference:
             vals["reference"] = reference
         if records:
             vals.update(res_model=records._name, res_ids=",".join(map(str, records.ids)))
         self.write(vals)
-        self.env["integration.exception"].resolve_for(self)
+        if resolve:
+            self.env["integration.exception"].resolve_for(self)
 
     def _mark_needs_fix(self, error):
         """Keep the message for a person and open (or count) its exception."""
@@ -176,14 +179,20 @@ class IntegrationApiMessage(models.Model):
             route=route,
         )
 
-    def _api_record_outcome(self, outcome):
-        """Store what processing gave: an ``ApiResult`` or an ``IntegrationError``."""
+    def _api_record_outcome(self, outcome, resolve=True):
+        """Store what processing gave: an ``ApiResult`` or an ``IntegrationError``.
+
+        :param resolve: see :meth:`_mark_done`
+        """
         self.ensure_one()
         if isinstance(outcome, IntegrationError):
             self._mark_needs_fix(outcome)
             return
         dispatcher = self.env["integration.api.dispatcher"]
-        self._mark_done(outcome.status, dispatcher._api_jsonable(outcome.body), outcome.records)
+        self._mark_done(
+            outcome.status, dispatcher._api_jsonable(outcome.body), outcome.records,
+            resolve=resolve,
+        )
 
     def _api_process_now(self, route):
         """Run the handler on the kept body in a savepoint; never raises.

@@ -327,7 +327,9 @@ class IntegrationApiQueue(models.AbstractModel):
                         f"for {len(messages)} messages"
                     )
                 for message, outcome in zip(messages, outcomes, strict=True):
-                    message._api_record_outcome(outcome)
+                    message._api_record_outcome(outcome, resolve=False)
+                done = messages.filtered(lambda message: message.state == "done")
+                self.env["integration.exception"].resolve_for(done)
         except Exception as error:  # pylint: disable=broad-exception-caught
             # whatever broke the batch, each message gets its own chance
             if is_concurrency_error(error):

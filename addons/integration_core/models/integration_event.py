@@ -143,17 +143,19 @@ class IntegrationEvent(models.Model):
         source = self._event_source()
         vals_list = []
         invalid = []
-        sequences = {}
-        for item in items:
+        subjects = [
+            item.get("subject")
+            or (f"{item['record']._name}/{item['record'].id}" if item.get("record") else None)
+            for item in items
+        ]
+        sequences = self._last_sequences(subjects)
+        for item, subject in zip(items, subjects, strict=True):
             event_type = self.env["integration.event.type"].sudo()._get_by_code(
                 item["type"], item.get("version")
             )
             record = item.get("record")
             # Normalise through canonical JSON so what is stored is what is sent.
             data = json.loads(canonical_dumps(item.get("data") or {}))
-            subject = item.get("subject") or (
-                f"{record._name}/{record.id}" if record else None
-            )
             errors = validation_errors(event_type._get_schema(), data)
             company = self._company_of(record)
             vals = {
@@ -204,25 +206,41 @@ class IntegrationEvent(models.Model):
         return source
 
     @api.model
-    def _next_sequence(self, subject, sequences):
-        """Next number for ``subject``; serialised per subject until commit.
+    def _last_sequences(self, subjects):
+        """``{subject: last number}`` for ``subjects``, serialised per subject
+        until commit: one lock statement and one query for a whole batch.
 
-        :param sequences: numbers already handed out in this batch, updated
+        The locks are taken in key order, so two batches that share subjects
+        cannot deadlock.
+        """
+        wanted = sorted({subject for subject in subjects if subject})
+        if not wanted:
+            return {}
+        keys = sorted({zlib.crc32(subject.encode()) - 2**31 for subject in wanted})
+        cr = self.env.cr
+        cr.execute(
+            "SELECT pg_advisory_xact_lock(%s, key) "
+            "FROM (SELECT unnest(%s::int[]) AS key ORDER BY 1) AS ordered",
+            (0x4945, keys),
+        )
+        cr.execute(
+            "SELECT subject, MAX(sequence) FROM integration_event "
+            "WHERE subject = ANY(%s) GROUP BY subject",
+            (wanted,),
+        )
+        last = dict(cr.fetchall())
+        return {subject: last.get(subject, 0) for subject in wanted}
+
+    @api.model
+    def _next_sequence(self, subject, sequences):
+        """Next number for ``subject``.
+
+        :param sequences: ``{subject: last number}`` from
+            :meth:`_last_sequences`, updated
         """
         if not subject:
             return 0
-        if subject in sequences:
-            sequences[subject] += 1
-            return sequences[subject]
-        key = zlib.crc32(subject.encode()) - 2**31
-        cr = self.env.cr
-        cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (0x4945, key))
-        cr.execute(
-            "SELECT COALESCE(MAX(sequence), 0) + 1 FROM integration_event "
-            "WHERE subject = %s",
-            (subject,),
-        )
-        sequences[subject] = cr.fetchone()[0]
+        sequences[subject] += 1
         return sequences[subject]
 
     def _report_invalid(self, errors):
