@@ -5,6 +5,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.integration_api.models.integration_api_queue import LOCK_DRAIN
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .test_api_orders import OrdersApiCase
@@ -205,6 +206,28 @@ class TestQueuedOrdersApi(OrdersApiCase):
             trap.perform_enqueued_jobs()
         self.assertEqual(message.state, "done")
         self.assertEqual(self.orders("S-1").state, "sale")
+
+    def test_a_drain_claims_its_share_of_the_queue_oldest_first(self):
+        self.set_queued()
+        for n in range(16):
+            body = self.order_body(external_ref=f"G-{n:02d}")
+            self.assertEqual(self.call("POST", "/orders", body).status_code, 202)
+        Queue = self.env["integration.api.queue"]
+        first_slot = Queue._drain_slot_range(self.system.id)[0]
+        cr = self.env.cr
+        # two drains of the system at work, as PostgreSQL sees it
+        held = (first_slot, first_slot + 1)
+        for key in held:
+            cr.execute("SELECT pg_advisory_lock(%s, %s)", (LOCK_DRAIN, key))
+        try:
+            claimed = Queue._claim(self.system.id, 50)
+        finally:
+            for key in held:
+                cr.execute("SELECT pg_advisory_unlock(%s, %s)", (LOCK_DRAIN, key))
+        self.assertEqual(
+            claimed.mapped("reference"), [f"G-{n:02d}" for n in range(8)]
+        )
+        self.assertEqual(set(claimed.mapped("state")), {"queued"})
 
     def test_openapi_documents_the_queued_answer(self):
         document = self.url_open("/api/v1/openapi.json").json()
