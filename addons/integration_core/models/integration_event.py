@@ -143,11 +143,7 @@ class IntegrationEvent(models.Model):
         source = self._event_source()
         vals_list = []
         invalid = []
-        subjects = [
-            item.get("subject")
-            or (f"{item['record']._name}/{item['record'].id}" if item.get("record") else None)
-            for item in items
-        ]
+        subjects = [self._subject_of(item) for item in items]
         sequences = self._last_sequences(subjects)
         for item, subject in zip(items, subjects, strict=True):
             event_type = self.env["integration.event.type"].sudo()._get_by_code(
@@ -204,6 +200,12 @@ class IntegrationEvent(models.Model):
             base_url = params.get_param("web.base.url") or "odoo://localhost"
             source = f"{base_url.rstrip('/')}/integration"
         return source
+
+    @api.model
+    def _subject_of(self, item):
+        """The item's subject, else ``model/id`` of its record, else ``None``."""
+        record = item.get("record")
+        return item.get("subject") or (f"{record._name}/{record.id}" if record else None)
 
     @api.model
     def _last_sequences(self, subjects):

@@ -145,7 +145,6 @@ class SaleOrder(models.Model):
         return found.get(external_ref, self.browse())
 
     @api.model
-    @api.model
     def _integration_channel_known_codes(self, system, payloads_):
         """The customer codes and SKUs of many orders, resolved at once.
 
@@ -165,6 +164,7 @@ class SaleOrder(models.Model):
             ),
         }
 
+    @api.model
     def _integration_channel_order_vals(self, system, payload, known=None):
         """``sale.order`` create values from a channel order: codes resolved.
 
