@@ -201,7 +201,8 @@ class IntegrationApiQueue(models.AbstractModel):
         """
         self.env["integration.api.message"].flush_model()
         cr = self.env.cr
-        free, drains = self._look(system_id, batch_size)
+        slots = self._param("queue_drains_per_system", DEFAULT_DRAINS_PER_SYSTEM)
+        free, drains = self._look(system_id, batch_size * slots)
         if not free:
             return self.env["integration.api.message"].browse()
         for attempt in range(CLAIM_ATTEMPTS):
@@ -225,16 +226,15 @@ class IntegrationApiQueue(models.AbstractModel):
         return self.env["integration.api.message"].sudo().browse(ids)
 
     @api.model
-    def _look(self, system_id, batch_size):
-        """``(free, drains)``: queued messages no drain holds (up to what all
-        drains could take), and the system's drains at work.
+    def _look(self, system_id, limit):
+        """``(free, drains)``: queued messages no drain holds (``limit`` at
+        most), and the system's drains at work.
 
         Row locks cannot be counted from outside: they are taken on a fresh
         READ COMMITTED cursor and given back with its rollback, a look and
         not a claim. READ COMMITTED: a row another drain just finished is
         skipped, where REPEATABLE READ would fail to serialize.
         """
-        slots = self._param("queue_drains_per_system", DEFAULT_DRAINS_PER_SYSTEM)
         with self.env.registry.cursor() as fresh:
             self._read_committed(fresh)
             fresh.execute(
@@ -252,7 +252,7 @@ class IntegrationApiQueue(models.AbstractModel):
                     LOCK_DRAIN,
                     *self._drain_slot_range(system_id),
                     system_id,
-                    batch_size * slots,
+                    limit,
                 ),
             )
             free, drains = fresh.fetchone()
@@ -272,21 +272,8 @@ class IntegrationApiQueue(models.AbstractModel):
         whether anything is queued (rows other drains hold are left out)."""
         with self.env.registry.cursor() as fresh:
             fresh.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_ACCEPT, system_id))
-            fresh.commit()
-            # a message another drain finished since is skipped, not an error
-            self._read_committed(fresh)
-            fresh.execute(
-                """
-                SELECT 1 FROM integration_api_message
-                 WHERE system_id = %s AND state = 'queued'
-                 LIMIT 1
-                   FOR UPDATE SKIP LOCKED
-                """,
-                (system_id,),
-            )
-            found = bool(fresh.fetchone())
-            fresh.rollback()
-        return found
+        free, _drains = self._look(system_id, 1)
+        return bool(free)
 
     # ------------------------------------------------------------------
     # Processing
