@@ -9,13 +9,20 @@ import standardwebhooks
 
 from odoo.tests import BaseCase, tagged
 
-from ..tools import canonical_json, json_schema, secret_box, signing, url_safety
+from ..tools import (
+    batch_memo,
+    canonical_json,
+    json_schema,
+    secret_box,
+    signing,
+    url_safety,
+)
 
 
 @tagged("-at_install", "post_install")
 class TestDoctests(BaseCase):
     def test_doctests(self):
-        for module in (canonical_json, json_schema, secret_box, signing, url_safety):
+        for module in (batch_memo, canonical_json, json_schema, secret_box, signing, url_safety):
             result = doctest.testmod(module)
             self.assertEqual(result.failed, 0, f"doctest failures in {module.__name__}")
             self.assertGreater(result.attempted, 0, module.__name__)

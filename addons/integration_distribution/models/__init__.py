@@ -6,3 +6,7 @@ from . import stock_picking
 from . import sale_order_intake
 from . import integration_api_router
 from . import integration_system
+from . import account_analytic_distribution_model
+from . import stock_move
+from . import procurement_group
+from . import res_users

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from odoo.addons.integration_core.tools.batch_memo import memo_of
+
 from ..tools import payloads
 
 
@@ -31,9 +33,26 @@ class SaleOrder(models.Model):
     ]
 
     def action_confirm(self):
+        in_batch = memo_of(self.env) is not None
+        if in_batch:
+            self._integration_subscribe_customers()
         result = super().action_confirm()
+        if in_batch:
+            self.env["stock.picking"]._integration_log_origin_notes()
         self._integration_emit_order_accepted()
         return result
+
+    def _integration_subscribe_customers(self):
+        """Make the customers follow their orders, a customer at a time.
+
+        What Odoo's confirmation does order by order (five queries each);
+        done first for an intake batch, the confirmation finds every
+        customer following already.
+        """
+        for partner, orders in self.grouped("partner_id").items():
+            orders.filtered(
+                lambda order, partner=partner: partner not in order.message_partner_ids
+            ).message_subscribe(partner.ids)
 
     # ------------------------------------------------------------------
     # order.accepted

@@ -10,6 +10,7 @@ from odoo.addons.integration_core.exceptions import (
     IntegrationError,
     UnmappedCodeError,
 )
+from odoo.addons.integration_core.tools.batch_memo import BATCH_MEMO, BatchMemo
 from odoo.addons.integration_core.tools.mapping_codes import normalize_code
 
 from ..tools import order_intake, payloads
@@ -41,6 +42,13 @@ class SaleOrder(models.Model):
     # Create
     # ------------------------------------------------------------------
     @api.model
+    def _integration_intake(self):
+        """This model as the intake uses it: the context above, and a
+        :class:`BatchMemo` for the questions Odoo asks again for every line
+        (analytic distribution, stock rules, replenishment triggers)."""
+        return self.with_context(**INTAKE_CONTEXT, **{BATCH_MEMO: BatchMemo()})
+
+    @api.model
     def _integration_create_from_channel(self, system, payload):
         """Create (and by default confirm) the order a partner system sent.
 
@@ -53,7 +61,7 @@ class SaleOrder(models.Model):
         :raise UnmappedCodeError: a partner code has no mapping
         :raise BusinessRuleError: the order cannot be taken as it is
         """
-        self = self.with_context(**INTAKE_CONTEXT)
+        self = self._integration_intake()
         external_ref = normalize_code(payload["external_ref"])
         existing = self._integration_find_by_external_ref(system, external_ref)
         if existing:
@@ -80,7 +88,7 @@ class SaleOrder(models.Model):
         :return: one outcome per payload, in order: ``(order, created)`` or
             the ``IntegrationError`` that stopped it
         """
-        self = self.with_context(**INTAKE_CONTEXT)
+        self = self._integration_intake()
         refs = [normalize_code(payload["external_ref"]) for payload in payloads_]
         existing = self._integration_find_by_external_refs(system, refs)
         known = self._integration_channel_known_codes(system, payloads_)

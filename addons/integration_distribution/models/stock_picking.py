@@ -1,12 +1,70 @@
 from odoo import models
 
+from odoo.addons.integration_core.tools.batch_memo import memo_of
+
 from ..tools import payloads
 
 PENDING_DISPATCHED = "integration_distribution.shipment_dispatched"
+# the "This transfer has been created from ..." note of a new delivery
+ORIGIN_LINK = "mail.message_origin_link"
+ORIGIN_NOTES = ("origin_notes",)  # their bodies in a batch's memo
 
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
+
+    def message_post_with_source(
+        self,
+        source_ref,
+        render_values=None,
+        message_type="notification",
+        subtype_xmlid=False,
+        subtype_id=False,
+        **kwargs,
+    ):
+        """In an intake batch, the "created from" notes of the new
+        deliveries are logged together (:meth:`_integration_log_origin_notes`).
+
+        Posted one by one, each note goes through the whole notification
+        machinery for nobody: an internal note at creation notifies no one.
+        Logged in one batch, the chatter shows the same note.
+        """
+        memo = memo_of(self.env)
+        if (
+            memo is None
+            or source_ref != ORIGIN_LINK
+            or message_type != "notification"
+            or subtype_xmlid not in (False, "mail.mt_note")
+            or subtype_id
+            or kwargs
+        ):
+            return super().message_post_with_source(
+                source_ref,
+                render_values=render_values,
+                message_type=message_type,
+                subtype_xmlid=subtype_xmlid,
+                subtype_id=subtype_id,
+                **kwargs,
+            )
+        _template, view = self._get_source_from_ref(source_ref)
+        bodies = self.env["mail.render.mixin"]._render_template_qweb_view(
+            view, self._name, self.ids, add_context=render_values
+        )
+        pending = memo.get(ORIGIN_NOTES, dict)
+        for picking_id, body in bodies.items():
+            pending.setdefault(picking_id, []).append(body)
+        return self.env["mail.message"]
+
+    def _integration_log_origin_notes(self):
+        """Log the "created from" notes an intake batch kept (see
+        :meth:`message_post_with_source`), oldest first."""
+        memo = memo_of(self.env)
+        pending = memo.get(ORIGIN_NOTES, dict) if memo is not None else {}
+        while pending:
+            bodies = {picking_id: notes.pop(0) for picking_id, notes in pending.items()}
+            self.browse(list(bodies))._message_log_batch(bodies)
+            for picking_id in [key for key, notes in pending.items() if not notes]:
+                del pending[picking_id]
 
     def _action_done(self):
         result = super()._action_done()

@@ -7,3 +7,4 @@ from . import test_order_intake
 from . import test_api_orders
 from . import test_api_orders_queued
 from . import test_ui_tour
+from . import test_intake_batch
