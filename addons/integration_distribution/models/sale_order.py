@@ -38,7 +38,9 @@ class SaleOrder(models.Model):
             self._integration_subscribe_customers()
         result = super().action_confirm()
         if in_batch:
-            self.env["stock.picking"]._integration_log_origin_notes()
+            deliveries = self.env["stock.picking"]
+            deliveries._integration_subscribe_pending()
+            deliveries._integration_log_origin_notes()
         self._integration_emit_order_accepted()
         return result
 

@@ -45,7 +45,10 @@ class SaleOrder(models.Model):
     def _integration_intake(self):
         """This model as the intake uses it: the context above, and a
         :class:`BatchMemo` for the questions Odoo asks again for every line
-        (analytic distribution, stock rules, replenishment triggers)."""
+        (analytic distribution, stock rules, replenishment triggers).
+
+        The orders the intake returns are bound to the caller's environment
+        again: what happens to them after the batch asks Odoo afresh."""
         return self.with_context(**INTAKE_CONTEXT, **{BATCH_MEMO: BatchMemo()})
 
     @api.model
@@ -61,11 +64,11 @@ class SaleOrder(models.Model):
         :raise UnmappedCodeError: a partner code has no mapping
         :raise BusinessRuleError: the order cannot be taken as it is
         """
-        self = self._integration_intake()
+        caller, self = self, self._integration_intake()
         external_ref = normalize_code(payload["external_ref"])
         existing = self._integration_find_by_external_ref(system, external_ref)
         if existing:
-            return existing, False
+            return caller.browse(existing.id), False
         # All or nothing: a code that fails on line 7 must not leave the
         # contact created for line 0 behind.
         with self.env.cr.savepoint():
@@ -74,7 +77,7 @@ class SaleOrder(models.Model):
             order = self.with_company(system.company_id).create(vals)
             if payload.get("confirm", True):
                 order.with_context(**CONFIRM_CONTEXT).action_confirm()
-        return order, True
+        return caller.browse(order.id), True
 
     @api.model
     def _integration_create_many_from_channel(self, system, payloads_):
@@ -88,7 +91,7 @@ class SaleOrder(models.Model):
         :return: one outcome per payload, in order: ``(order, created)`` or
             the ``IntegrationError`` that stopped it
         """
-        self = self._integration_intake()
+        caller, self = self, self._integration_intake()
         refs = [normalize_code(payload["external_ref"]) for payload in payloads_]
         existing = self._integration_find_by_external_refs(system, refs)
         known = self._integration_channel_known_codes(system, payloads_)
@@ -120,9 +123,9 @@ class SaleOrder(models.Model):
             if outcomes[index] is not None:
                 continue
             if ref in existing:
-                outcomes[index] = (existing[ref], False)
+                outcomes[index] = (caller.browse(existing[ref].id), False)
             else:
-                outcomes[index] = (new_orders[ref], ref not in answered)
+                outcomes[index] = (caller.browse(new_orders[ref].id), ref not in answered)
                 answered.add(ref)
         return outcomes
 

@@ -8,10 +8,32 @@ PENDING_DISPATCHED = "integration_distribution.shipment_dispatched"
 # the "This transfer has been created from ..." note of a new delivery
 ORIGIN_LINK = "mail.message_origin_link"
 ORIGIN_NOTES = ("origin_notes",)  # their bodies in a batch's memo
+FOLLOWERS = ("delivery_followers",)  # the new deliveries' followers, in a batch
 
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
+
+    def message_subscribe(self, partner_ids=None, subtype_ids=None):
+        """In an intake batch, new deliveries get their followers (the
+        delivery address) together, in :meth:`_integration_subscribe_pending`:
+        one subscription per partner instead of one per delivery."""
+        memo = memo_of(self.env)
+        if memo is None or not self:
+            return super().message_subscribe(partner_ids, subtype_ids)
+        key = (tuple(partner_ids or ()), tuple(subtype_ids) if subtype_ids else None)
+        memo.get(FOLLOWERS, dict).setdefault(key, {}).update(dict.fromkeys(self.ids))
+        return True
+
+    def _integration_subscribe_pending(self):
+        """Subscribe the followers :meth:`message_subscribe` kept in a batch."""
+        memo = memo_of(self.env)
+        pending = memo.get(FOLLOWERS, dict) if memo is not None else {}
+        for (partner_ids, subtype_ids), picking_ids in pending.items():
+            super(StockPicking, self.browse(list(picking_ids))).message_subscribe(
+                list(partner_ids), subtype_ids and list(subtype_ids)
+            )
+        pending.clear()
 
     def message_post_with_source(
         self,

@@ -9,6 +9,8 @@ from odoo import Command
 from odoo.sql_db import Cursor
 from odoo.tests import tagged
 
+from odoo.addons.integration_core.tools.batch_memo import BATCH_MEMO
+
 from .common import DistributionCase
 
 # the tables of the questions a batch asks once
@@ -110,6 +112,21 @@ class TestIntakeBatch(DistributionCase):
         self.assertEqual(set(two), set(MEMO_TABLES), "each question was asked")
         self.assertEqual(six, two, "three times the orders, not one question more")
 
+    def test_orders_come_back_without_the_batch_memo(self):
+        (batched,) = self.intake([self.payload("MEMO-1")])
+        single, _created = self.SaleOrder._integration_create_from_channel(
+            self.system, self.payload("MEMO-2")
+        )
+        again, created = self.SaleOrder._integration_create_from_channel(
+            self.system, self.payload("MEMO-2")
+        )
+        self.assertFalse(created)
+        self.assertEqual(again, single)
+        for order in (batched, single, again):
+            # what is done with them later asks Odoo afresh
+            self.assertNotIn(BATCH_MEMO, order.env.context)
+            self.assertEqual(order.state, "sale")
+
     def test_analytic_distribution_per_product_and_customer(self):
         mine, other = self.intake(
             [self.payload("AN-1"), self.payload("AN-2", customer="CUST-OTHER")]
@@ -155,7 +172,7 @@ class TestIntakeBatch(DistributionCase):
         self.assertEqual(purchase_lines.product_qty, 13)
         self.assertEqual(purchase_lines.order_id.state, "draft")
 
-    def test_delivery_notes_read_as_odoos_own(self):
+    def test_deliveries_chatter_reads_as_odoos_own(self):
         # the test classes switch the chatter off; the notes are the point here
         intake = self.SaleOrder.with_context(tracking_disable=False)
         first, second = (
@@ -175,7 +192,10 @@ class TestIntakeBatch(DistributionCase):
                 f'data-oe-id="{order.id}"', 'data-oe-id="ID"'
             )
 
+        # Odoo's delivery is followed by its delivery address: so are the batch's
+        self.assertIn(plain.picking_ids.partner_id, plain.picking_ids.message_partner_ids)
         for order in (first, second):
+            self.assertEqual(order.picking_ids.message_partner_ids, order.partner_shipping_id)
             (note,) = order.picking_ids.message_ids
             self.assertIn(order.name, note.body)
             self.assertEqual(neutral(note, order), neutral(odoo_note, plain))
