@@ -1,6 +1,6 @@
 from odoo import models
 
-from odoo.addons.integration_core.tools.batch_memo import memo_of
+from odoo.addons.integration_core.tools.batch_memo import BATCH_MEMO, memo_of
 
 from ..tools import payloads
 
@@ -29,8 +29,9 @@ class StockPicking(models.Model):
         """Subscribe the followers :meth:`message_subscribe` kept in a batch."""
         memo = memo_of(self.env)
         pending = memo.get(FOLLOWERS, dict) if memo is not None else {}
+        outside_batch = self.with_context(**{BATCH_MEMO: None})
         for (partner_ids, subtype_ids), picking_ids in pending.items():
-            super(StockPicking, self.browse(list(picking_ids))).message_subscribe(
+            outside_batch.browse(list(picking_ids)).message_subscribe(
                 list(partner_ids), subtype_ids and list(subtype_ids)
             )
         pending.clear()
