@@ -47,6 +47,8 @@ LOCK_ACCEPT = 0x1A9E0002
 DEFAULT_BATCH_SIZE = 50
 # a claim that meets a message another drain just finished is tried again
 CLAIM_ATTEMPTS = 5
+# a batch rolled back because another drain changed the same rows is retried
+BATCH_CONFLICTS = 5
 # drains of one system that may run at the same time (each on its own batches)
 DEFAULT_DRAINS_PER_SYSTEM = 2
 MAX_DRAINS_PER_SYSTEM = 16
@@ -160,7 +162,7 @@ class IntegrationApiQueue(models.AbstractModel):
             except psycopg2.OperationalError as error:
                 # another drain of the system changed the same rows: the batch
                 # is rolled back whole, its messages are still queued
-                if not is_concurrency_error(error) or conflicts >= 5:
+                if not is_concurrency_error(error) or conflicts >= BATCH_CONFLICTS:
                     raise
                 conflicts += 1
                 self.env.cr.rollback()

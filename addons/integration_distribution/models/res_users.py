@@ -14,6 +14,6 @@ class ResUsers(models.Model):
             return super()._get_default_warehouse_id()
         compute = super()._get_default_warehouse_id
         warehouse = memo.get(
-            ("default_warehouse", tuple(self.ids), *asked_by(self.env)), compute
+            ("default_warehouse", *asked_by(self.env), tuple(self.ids)), compute
         )
         return self.env["stock.warehouse"].browse(warehouse.ids)

@@ -38,9 +38,7 @@ class SaleOrder(models.Model):
             self._integration_subscribe_customers()
         result = super().action_confirm()
         if in_batch:
-            deliveries = self.env["stock.picking"]
-            deliveries._integration_subscribe_pending()
-            deliveries._integration_log_origin_notes()
+            self.env["stock.picking"]._integration_flush_batch()
         self._integration_emit_order_accepted()
         return result
 

@@ -16,7 +16,7 @@ class StockPicking(models.Model):
 
     def message_subscribe(self, partner_ids=None, subtype_ids=None):
         """In an intake batch, new deliveries get their followers (the
-        delivery address) together, in :meth:`_integration_subscribe_pending`:
+        delivery address) together, in :meth:`_integration_flush_batch`:
         one subscription per partner instead of one per delivery."""
         memo = memo_of(self.env)
         if memo is None or not self:
@@ -24,17 +24,6 @@ class StockPicking(models.Model):
         key = (tuple(partner_ids or ()), tuple(subtype_ids) if subtype_ids else None)
         memo.get(FOLLOWERS, dict).setdefault(key, {}).update(dict.fromkeys(self.ids))
         return True
-
-    def _integration_subscribe_pending(self):
-        """Subscribe the followers :meth:`message_subscribe` kept in a batch."""
-        memo = memo_of(self.env)
-        pending = memo.get(FOLLOWERS, dict) if memo is not None else {}
-        outside_batch = self.with_context(**{BATCH_MEMO: None})
-        for (partner_ids, subtype_ids), picking_ids in pending.items():
-            outside_batch.browse(list(picking_ids)).message_subscribe(
-                list(partner_ids), subtype_ids and list(subtype_ids)
-            )
-        pending.clear()
 
     def message_post_with_source(
         self,
@@ -46,7 +35,7 @@ class StockPicking(models.Model):
         **kwargs,
     ):
         """In an intake batch, the "created from" notes of the new
-        deliveries are logged together (:meth:`_integration_log_origin_notes`).
+        deliveries are logged together (:meth:`_integration_flush_batch`).
 
         Posted one by one, each note goes through the whole notification
         machinery for nobody: an internal note at creation notifies no one.
@@ -78,16 +67,26 @@ class StockPicking(models.Model):
             pending.setdefault(picking_id, []).append(body)
         return self.env["mail.message"]
 
-    def _integration_log_origin_notes(self):
-        """Log the "created from" notes an intake batch kept (see
-        :meth:`message_post_with_source`), oldest first."""
+    def _integration_flush_batch(self):
+        """At the end of an intake batch's confirmation: subscribe the
+        followers :meth:`message_subscribe` kept, then log the "created from"
+        notes :meth:`message_post_with_source` kept, oldest first."""
         memo = memo_of(self.env)
-        pending = memo.get(ORIGIN_NOTES, dict) if memo is not None else {}
-        while pending:
-            bodies = {picking_id: notes.pop(0) for picking_id, notes in pending.items()}
+        if memo is None:
+            return
+        outside_batch = self.with_context(**{BATCH_MEMO: None})
+        followers = memo.get(FOLLOWERS, dict)
+        for (partner_ids, subtype_ids), picking_ids in followers.items():
+            outside_batch.browse(list(picking_ids)).message_subscribe(
+                list(partner_ids), subtype_ids and list(subtype_ids)
+            )
+        followers.clear()
+        notes = memo.get(ORIGIN_NOTES, dict)
+        while notes:
+            bodies = {picking_id: kept.pop(0) for picking_id, kept in notes.items()}
             self.browse(list(bodies))._message_log_batch(bodies)
-            for picking_id in [key for key, notes in pending.items() if not notes]:
-                del pending[picking_id]
+            for picking_id in [key for key, kept in notes.items() if not kept]:
+                del notes[picking_id]
 
     def _action_done(self):
         result = super()._action_done()
