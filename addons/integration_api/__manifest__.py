@@ -22,6 +22,7 @@
         "views/integration_api_message_views.xml",
         "views/integration_api_idempotency_views.xml",
         "wizards/integration_api_key_issue_wizard_views.xml",
+        "wizards/integration_system_user_wizard_views.xml",
         "views/integration_system_views.xml",
         "views/integration_api_menus.xml",
     ],
