@@ -20,6 +20,7 @@
         "views/integration_api_key_views.xml",
         "views/integration_api_request_log_views.xml",
         "views/integration_api_message_views.xml",
+        "views/integration_api_message_record_link_views.xml",
         "views/integration_api_idempotency_views.xml",
         "wizards/integration_api_key_issue_wizard_views.xml",
         "wizards/integration_system_user_wizard_views.xml",

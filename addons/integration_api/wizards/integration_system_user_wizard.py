@@ -17,8 +17,8 @@ class IntegrationSystemUserWizard(models.TransientModel):
     _FORBIDDEN_GROUPS = ("base.group_system", "base.group_erp_manager")
 
     system_id = fields.Many2one("integration.system", required=True, ondelete="cascade")
-    name = fields.Char(required=True, compute="_compute_identity", store=True, readonly=False)
-    login = fields.Char(required=True, compute="_compute_identity", store=True, readonly=False)
+    name = fields.Char(compute="_compute_identity", store=True, readonly=False)
+    login = fields.Char(compute="_compute_identity", store=True, readonly=False)
     scope_ids = fields.Many2many(
         "integration.api.scope", string="Scopes its keys will carry",
         compute="_compute_scope_ids", store=True, readonly=False,
@@ -60,6 +60,8 @@ class IntegrationSystemUserWizard(models.TransientModel):
         users), set it on the system and open the system again."""
         self.ensure_one()
         system = self.system_id
+        if not (self.name and self.login):
+            raise UserError(self.env._("Give the technical user a name and a login."))
         if system.user_id:
             raise UserError(self.env._("%(system)s already has a technical user, %(user)s.",
                                        system=system.display_name,
