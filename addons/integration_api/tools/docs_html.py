@@ -232,6 +232,10 @@ def _operations_by_tag(doc):
         for method, operation in item.items():
             tag = (operation.get("tags") or ["api"])[0]
             groups.setdefault(tag, []).append((path, method, operation))
+    methods = ("get", "post", "put", "patch", "delete")
+    for operations in groups.values():
+        # a resource before its sub-resources, reads before writes
+        operations.sort(key=lambda op: (op[0], methods.index(op[1]) if op[1] in methods else 9))
     return [(name, tags.get(name, {"name": name}), ops) for name, ops in groups.items() if ops]
 
 
