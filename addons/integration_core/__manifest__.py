@@ -19,6 +19,7 @@
         "views/integration_event_type_views.xml",
         "views/integration_event_views.xml",
         "views/integration_exception_views.xml",
+        "views/integration_record_link_views.xml",
         "views/integration_mapping_views.xml",
         "views/res_config_settings_views.xml",
     ],

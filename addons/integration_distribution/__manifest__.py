@@ -18,8 +18,10 @@
     ],
     "data": [
         "data/integration_event_type_data.xml",
+        "data/integration_api_scope_data.xml",
         "views/sale_order_views.xml",
         "views/integration_system_views.xml",
+        "views/integration_document_links_views.xml",
     ],
     "assets": {
         "web.assets_tests": [
@@ -27,6 +29,7 @@
         ],
     },
     "demo": [
+        "demo/res_users_demo.xml",
         "demo/integration_subscription_demo.xml",
         "demo/integration_mapping_demo.xml",
     ],

@@ -18,6 +18,7 @@
         "wizards/integration_replay_wizard_views.xml",
         "views/integration_subscription_views.xml",
         "views/integration_delivery_views.xml",
+        "views/integration_delivery_record_link_views.xml",
         "views/res_config_settings_views.xml",
     ],
     "assets": {

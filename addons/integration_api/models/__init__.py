@@ -10,4 +10,5 @@ from . import (
     integration_api_dispatcher,
     integration_system,
     integration_event,
+    integration_api_message_record_link,
 )

@@ -6,5 +6,6 @@ from . import (
     test_idempotency,
     test_openapi,
     test_rate_counter,
+    test_technical_user,
     test_tools,
 )

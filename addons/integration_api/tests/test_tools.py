@@ -10,6 +10,7 @@ from ..tools import (
     api_keys,
     batching,
     docs_html,
+    markdown,
     openapi,
     prefer,
     problems,
@@ -23,7 +24,7 @@ from ..tools.request import ApiError
 from ..tools.routes import ApiRoute, RouteTable
 
 MODULES = (
-    api_keys, batching, docs_html, prefer, problems, query, rate_limit, redaction, routes,
+    api_keys, batching, docs_html, markdown, openapi, prefer, problems, query, rate_limit, redaction, routes,
     tracing,
 )
 
@@ -155,3 +156,95 @@ class TestOpenApiBuilder(BaseCase):
         page = docs_html.render_docs(doc)
         self.assertIn("/api/v1/orders/{ref}", page)
         self.assertNotIn("<script", page)
+
+
+@tagged("-at_install", "post_install")
+class TestMarkdown(BaseCase):
+    """The descriptions' Markdown renders without ever letting markup through."""
+
+    def test_markup_is_escaped_everywhere(self):
+        html = markdown.render_markdown(
+            "<img src=x onerror=alert(1)> **<b>x</b>** `<i>` [<s>](/a) - <u>\n- <em>li</em>")
+        self.assertNotIn("<img", html)
+        self.assertNotIn("<b>", html)
+        self.assertNotIn("<i>", html)
+        self.assertNotIn("<s>", html)
+        self.assertNotIn("<u>", html)
+        self.assertIn("&lt;img src=x onerror=alert(1)&gt;", html)
+        self.assertIn("<code>&lt;i&gt;</code>", html)
+        self.assertIn("<li>&lt;em&gt;li&lt;/em&gt;</li>", html)
+
+    def test_links_keep_only_harmless_targets(self):
+        html = markdown.render_markdown(
+            "[a](https://x.example/?q=1&r=\"2\") [b](javascript:void) [c](data:text/html,x) "
+            "[d](#errors) [e](/api/v1/docs)")
+        self.assertIn('<a href="https://x.example/?q=1&amp;r=&quot;2&quot;">a</a>', html)
+        self.assertNotIn("javascript:", html.replace("b", ""))
+        self.assertNotIn('href="javascript', html)
+        self.assertNotIn('href="data', html)
+        self.assertIn('<a href="#errors">d</a>', html)
+        self.assertIn('<a href="/api/v1/docs">e</a>', html)
+
+    def test_blocks(self):
+        html = markdown.render_markdown(
+            "First line\nsame paragraph.\n\n## Title\n\n1. one\n2. two\n\n```json\n{\"a\": 1}\n```")
+        self.assertEqual(html, "<p>First line same paragraph.</p><h5>Title</h5>"
+                               "<ol><li>one</li><li>two</li></ol>"
+                               "<pre><code>{\"a\": 1}</code></pre>")
+        self.assertEqual(markdown.render_markdown("snake_case_name and 2*3*4"),
+                         "<p>snake_case_name and 2*3*4</p>")
+        self.assertEqual(markdown.render_markdown(""), "")
+        self.assertEqual(markdown.render_markdown(None), "")
+
+
+@tagged("-at_install", "post_install")
+class TestDocsPage(BaseCase):
+    def _doc(self):
+        route_list = [
+            ApiRoute("GET", "/ping", "", "r._p", tags=("meta",), summary="Ping"),
+            ApiRoute("POST", "/orders", "orders:write", "s.o._c", tags=("orders",),
+                     request_schema={"type": "object", "examples": [{"external_ref": "W-1"}]},
+                     description="Codes are **the partner's**, see `status_url`.",
+                     idempotent=True, keep_message=True, success_status=201),
+            ApiRoute("GET", "/widgets", "", "w._l", tags=("widgets",)),
+            ApiRoute("GET", "/messages/{id}", "", "m._g", tags=("messages",)),
+        ]
+        return openapi.build_openapi(route_list, lambda ref: ref, server_url="https://erp.example")
+
+    def test_tags_are_declared_in_reading_order(self):
+        doc = self._doc()
+        validate(doc)
+        self.assertEqual([tag["name"] for tag in doc["tags"]],
+                         ["orders", "widgets", "messages", "meta"])
+        self.assertTrue(doc["tags"][0]["description"])
+        accepted = doc["paths"]["/api/v1/orders"]["post"]["responses"]["202"]
+        schema = doc["components"]["schemas"]["MessageAccepted"]
+        self.assertEqual(accepted["content"]["application/json"]["schema"],
+                         {"$ref": "#/components/schemas/MessageAccepted"})
+        self.assertIn("status_url", schema["required"])
+        self.assertIn("status_url", schema["examples"][0])
+
+    def test_page_sections(self):
+        page = docs_html.render_docs(self._doc())
+        positions = [page.index(f"id='tag-{name}'") for name in ("orders", "widgets", "messages", "meta")]
+        self.assertEqual(positions, sorted(positions))
+        self.assertIn("<nav class='toc'>", page)
+        self.assertIn("<strong>the partner's</strong>", page)
+        self.assertIn("<code>status_url</code>", page)
+        # every response of the order route, the 202 with its body
+        for status in ("201", "202", "401", "409", "422"):
+            self.assertIn(f"id='orders_post-{status}'".replace("orders_post", self._op_id()), page)
+        accepted = page[page.index(f"id='{self._op_id()}-202'"):]
+        accepted = accepted[:accepted.index("</div>")]
+        self.assertIn("MessageAccepted", accepted)
+        self.assertIn("status_url", accepted)
+        self.assertIn("<details", accepted)
+        self.assertIn('id="signatures"', page)
+        self.assertIn("/integration/webhooks/&lt;subscription uuid&gt;/keys.json", page)
+        self.assertIn("from standardwebhooks.webhooks import Webhook", page)
+        self.assertIn("<details id='schema-Problem'>", page)
+        self.assertNotIn("<details open", page)
+        self.assertNotIn("<script", page)
+
+    def _op_id(self):
+        return self._doc()["paths"]["/api/v1/orders"]["post"]["operationId"]

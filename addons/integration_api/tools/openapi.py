@@ -10,10 +10,29 @@ import re
 
 from .problems import PROBLEM_CONTENT_TYPE, PROBLEM_TYPES, problem_type_uri
 
-__all__ = ["build_openapi", "schema_component_name"]
+__all__ = ["TAGS", "build_openapi", "ordered_tags", "schema_component_name"]
 
 JSON = "application/json"
 _ERROR_STATUSES_AUTH = ("401", "403", "429")
+
+#: The tags in the order a partner's developer reads them: the business
+#: resources first, then the kept messages and the event feed, the
+#: housekeeping routes last. Tags not listed here come before ``messages``,
+#: in alphabetical order.
+TAGS = (
+    ("orders", "Sales orders: create them, read their status and shipments, cancel them."),
+    ("customers", "Customers, by the partner's own reference."),
+    ("availability", "Availability to promise, per product and warehouse."),
+    ("shipments", "Shipments: acknowledgements, confirmations and carrier milestones."),
+    ("returns", "Returns announced by the partner."),
+    ("inventory", "Inventory counts."),
+    ("invoices", "Customer invoices and refunds."),
+    ("messages", "Requests Odoo kept (queued, or waiting for a person to fix them): "
+                 "poll their `status_url`."),
+    ("events", "The events Odoo emits, pulled page by page (the same events are pushed "
+               "as webhooks)."),
+    ("meta", "Health, this documentation, the OpenAPI document and key checks."),
+)
 
 
 def schema_component_name(ref, fallback):
@@ -56,10 +75,37 @@ class _Components:
         return {"$ref": f"#/components/schemas/{name}"}
 
 
+def ordered_tags(used):
+    """The tag objects of the document for the tag names ``used``, in reading order.
+
+    >>> [tag["name"] for tag in ordered_tags({"meta", "zebra", "orders", "api"})]
+    ['orders', 'api', 'zebra', 'meta']
+    """
+    known = dict(TAGS)
+    names = [name for name, _description in TAGS]
+    unknown = sorted(set(used) - set(names))
+    position = names.index("messages")
+    names = names[:position] + unknown + names[position:]
+    return [
+        {"name": name, **({"description": known[name]} if name in known else {})}
+        for name in names
+        if name in used
+    ]
+
+
 def _problem_schema():
     return {
         "type": "object",
         "description": "RFC 9457 problem details.",
+        "examples": [{
+            "type": "https://odoo.example.com/api/v1/problems/validation-failed",
+            "title": "Validation failed",
+            "status": 422,
+            "detail": "The body does not match the schema.",
+            "instance": "/api/v1/orders",
+            "request_id": "3f1c2a9e0b7d4e55",
+            "errors": [{"pointer": "/lines/0/quantity", "detail": "-1 is less than 0"}],
+        }],
         "required": ["type", "title", "status"],
         "properties": {
             "type": {"type": "string", "format": "uri"},
@@ -111,6 +157,13 @@ def _message_accepted_schema():
         "description": "The request was kept: queued for processing in bulk "
         "(status queued), or a person must fix something first (status needs_fix).",
         "required": ["message_id", "status", "status_url"],
+        "examples": [{
+            "message_id": 42,
+            "status": "queued",
+            "status_url": "/api/v1/messages/42",
+            "reference": "WEB-10042",
+            "resource_url": "/api/v1/orders/WEB-10042",
+        }],
         "properties": {
             "message_id": {"type": "integer"},
             "status": {"type": "string", "enum": ["queued", "needs_fix"]},
@@ -274,6 +327,10 @@ def build_openapi(routes, load_schema, event_types=(), server_url="", title="Odo
         item = paths.setdefault(f"/api/v1{route.path}", {})
         item[route.method.lower()] = _operation(route, components, load_schema)
     webhooks = _webhooks(event_types, components)
+    used_tags = {tag for item in paths.values() for operation in item.values()
+                 for tag in operation["tags"]}
+    if webhooks:
+        used_tags.add("events")
     return {
         "openapi": "3.1.0",
         "info": {
@@ -287,6 +344,7 @@ def build_openapi(routes, load_schema, event_types=(), server_url="", title="Odo
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "servers": [{"url": server_url or "/"}],
+        "tags": ordered_tags(used_tags),
         "paths": paths,
         "webhooks": webhooks,
         "components": {

@@ -8,3 +8,6 @@ from . import integration_event
 from . import integration_exception
 from . import integration_exception_mapping
 from . import res_config_settings
+from . import integration_record_link_mixin
+from . import integration_event_record_link
+from . import integration_exception_record_link

@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from ..tools.system_code import propose_code
 
 
 class IntegrationSystem(models.Model):
@@ -53,8 +56,10 @@ class IntegrationSystem(models.Model):
     user_id = fields.Many2one(
         "res.users",
         string="Technical user",
+        domain=lambda self: self._domain_user_id(),
         help="Inbound requests of this system run as this user: give it only "
-        "the rights the system needs.",
+        "the rights the system needs (never an administrator). 'Create "
+        "technical user' makes one with the groups its API scopes need.",
     )
     notes = fields.Html()
     exception_ids = fields.One2many("integration.exception", "system_id")
@@ -79,8 +84,51 @@ class IntegrationSystem(models.Model):
         for system in self:
             system.exception_open_count = counts.get(system.id, 0)
 
+    @api.model
+    def _domain_user_id(self):
+        """Internal users who are not administrators (Settings)."""
+        return [("share", "=", False),
+                ("groups_id", "not in", self.env.ref("base.group_system").ids)]
+
+    @api.constrains("user_id")
+    def _check_user_id_not_administrator(self):
+        for system in self:
+            if system.user_id and system.user_id._is_system():
+                raise ValidationError(self.env._(
+                    "%(user)s is an administrator (Settings) and cannot be the technical "
+                    "user of %(system)s: a partner's requests would run with every right "
+                    "in Odoo. Create a technical user with only the groups the system "
+                    "needs.", user=system.user_id.display_name, system=system.display_name))
+
+    @api.onchange("name")
+    def _onchange_name_propose_code(self):
+        """Propose the code from the name while the code is still empty."""
+        for system in self:
+            if system.name and not system.code:
+                system.code = propose_code(system.name) or False
+
     def action_activate(self):
+        """Activate; warn when a system has no technical user (its API
+        requests would run as the public user and be refused)."""
         self.write({"state": "active"})
+        without_user = self.filtered(lambda system: not system.user_id)
+        if not without_user:
+            return True
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "sticky": True,
+                "title": self.env._("No technical user"),
+                "message": self.env._(
+                    "%(systems)s is active but has no technical user: its API requests "
+                    "cannot create or read anything until one is set. Use 'Create "
+                    "technical user' on the system's form.",
+                    systems=", ".join(without_user.mapped("display_name"))),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_suspend(self):
         self.write({"state": "suspended"})

@@ -15,6 +15,7 @@ from ..tools import (
     json_schema,
     secret_box,
     signing,
+    system_code,
     url_safety,
 )
 
@@ -22,7 +23,8 @@ from ..tools import (
 @tagged("-at_install", "post_install")
 class TestDoctests(BaseCase):
     def test_doctests(self):
-        for module in (batch_memo, canonical_json, json_schema, secret_box, signing, url_safety):
+        for module in (batch_memo, canonical_json, json_schema, secret_box, signing, system_code,
+                       url_safety):
             result = doctest.testmod(module)
             self.assertEqual(result.failed, 0, f"doctest failures in {module.__name__}")
             self.assertGreater(result.attempted, 0, module.__name__)

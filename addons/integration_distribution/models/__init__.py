@@ -10,3 +10,6 @@ from . import account_analytic_distribution_model
 from . import stock_move
 from . import procurement_group
 from . import res_users
+from . import integration_document_links_mixin
+from . import sale_order_integration_links
+from . import stock_picking_integration_links

@@ -8,3 +8,4 @@ from . import test_api_orders
 from . import test_api_orders_queued
 from . import test_ui_tour
 from . import test_intake_batch
+from . import test_document_links

@@ -2,9 +2,10 @@
 Chromium): the queued order intake, and the exception dashboard where staff
 fix what a partner sent."""
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .test_api_orders import OrdersApiCase
+from .test_document_links import create_queued_order
 
 
 @tagged("post_install", "-at_install")
@@ -65,3 +66,21 @@ class TestQueuedIntakeTour(OrdersApiCase):
             ]
         )
         self.assertEqual(order.order_line.product_id, self.desk)
+
+
+@tagged("post_install", "-at_install")
+class TestMessageToOrderTour(OrdersApiCase):
+    def test_clerk_finds_the_message_by_reference_and_opens_the_order(self):
+        for ref in ("TOUR-REF-7", "TOUR-REF-8"):
+            self.assertTrue(create_queued_order(self, ref))
+        new_test_user(
+            self.env,
+            login="integration_clerk",
+            groups="integration_core.group_integration_user,"
+            "sales_team.group_sale_salesman_all_leads,stock.group_stock_user",
+        )
+        self.start_tour(
+            "/odoo/action-integration_api.integration_api_message_action",
+            "integration_message_to_order_tour",
+            login="integration_clerk",
+        )
