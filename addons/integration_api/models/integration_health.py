@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 # The job runner or the queued intake counts as stalled when the oldest of
 # its waiting work is older than this (the runner starts jobs within seconds;
@@ -25,11 +25,12 @@ class IntegrationHealth(models.AbstractModel):
         suspiciously long (runner down?)."""
         self.env["queue.job"].flush_model(["state", "date_created"])
         self.env.cr.execute(
-            "SELECT count(*), EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - min(date_created)) "
-            "FROM queue_job WHERE state IN ('pending', 'enqueued')"
+            "SELECT count(*), EXTRACT(EPOCH FROM %s - min(date_created)) "
+            "FROM queue_job WHERE state IN ('pending', 'enqueued')",
+            (fields.Datetime.now(),),
         )
         pending, oldest = self.env.cr.fetchone()
-        oldest = int(oldest or 0)
+        oldest = max(0, int(oldest or 0))
         stalled = oldest > STALE_SECONDS
         return {
             "name": "queue_job",
@@ -50,15 +51,15 @@ class IntegrationHealth(models.AbstractModel):
         self.env.cr.execute(
             """
             SELECT count(*) FILTER (WHERE state = 'queued'),
-                   EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC')
-                       - min(create_date) FILTER (WHERE state = 'queued')),
+                   EXTRACT(EPOCH FROM %s - min(create_date) FILTER (WHERE state = 'queued')),
                    count(*) FILTER (WHERE state = 'needs_fix')
               FROM integration_api_message
              WHERE state IN ('queued', 'needs_fix')
-            """
+            """,
+            (fields.Datetime.now(),),
         )
         queued, oldest, needs_fix = self.env.cr.fetchone()
-        oldest = int(oldest or 0)
+        oldest = max(0, int(oldest or 0))
         return {
             "name": "message_backlog",
             "status": "warning" if oldest > STALE_SECONDS else "ok",

@@ -75,7 +75,9 @@ class TestMapping(IntegrationCase):
     def test_record_name_sets_the_value_and_is_searchable(self):
         mapping = self.map("DLV", value=False, record_name="delivered")
         self.assertEqual(mapping.internal_value, "delivered")
-        found = self.Mapping.search([("record_name", "=", "shipped")])
+        found = self.Mapping.search(
+            [("record_name", "=", "shipped"), ("system_id", "=", self.system.id)]
+        )
         self.assertEqual(found, self.shipped)
 
     def test_csv_import_with_names(self):
@@ -139,10 +141,14 @@ class TestMapping(IntegrationCase):
     # ------------------------------------------------------------------
     # the hooks other modules extend
     # ------------------------------------------------------------------
-    def test_no_fallback_in_core(self):
-        self.assertEqual(self.Mapping._fallback_rules(), {})
-        self.assertEqual(self.Mapping._outbound_fallback_fields(), {})
-        self.assertEqual(self.Mapping._resolve_fallback(self.system, "status", ["X"]), {})
+    def test_fallbacks_are_for_record_kinds_only(self):
+        """Core declares none; whatever the installed modules add is about
+        kinds with a model."""
+        kinds = self.Mapping._kind_models()
+        for kind, rules in self.Mapping._fallback_rules().items():
+            self.assertTrue(kinds.get(kind), kind)
+            self.assertTrue(all(rule.model == kinds[kind] for rule in rules), kind)
+        self.assertEqual(self.Mapping._resolve_fallback(self.system, "status", ["SHP"]), {})
 
     def test_fallback_rules_are_applied_in_order_with_their_switch(self):
         Partner = self.env["res.partner"]
@@ -177,6 +183,7 @@ class TestMapping(IntegrationCase):
         partners = self.env["res.partner"].create(
             [{"name": "A", "ref": "REF-A"}, {"name": "B"}]
         )
+        self.patch_model("_outbound_fallback_fields", lambda model: {})
         self.assertEqual(self.Mapping.codes_for(self.system, partners), {})
         self.patch_model("_outbound_fallback_fields", lambda model: {"res.partner": "ref"})
         self.assertEqual(

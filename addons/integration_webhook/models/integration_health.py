@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 # A due delivery of an active endpoint waiting longer than this means the
 # drains do not keep up or do not run (the drain takes due deliveries within
@@ -19,19 +19,23 @@ class IntegrationHealth(models.AbstractModel):
         checks = super()._health_checks()
         self.env["integration.delivery"].flush_model(["state", "next_attempt_at"])
         self.env["integration.subscription"].flush_model(["state"])
+        # the clock the drains compare next_attempt_at with (not the
+        # transaction's start, which SQL's now() is)
+        now = fields.Datetime.now()
         self.env.cr.execute(
             """
             SELECT count(*),
-                   count(*) FILTER (WHERE s.state = 'active' AND d.next_attempt_at <= now() AT TIME ZONE 'UTC'),
-                   EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - min(d.next_attempt_at)
-                       FILTER (WHERE s.state = 'active' AND d.next_attempt_at <= now() AT TIME ZONE 'UTC'))
+                   count(*) FILTER (WHERE s.state = 'active' AND d.next_attempt_at <= %(now)s),
+                   EXTRACT(EPOCH FROM %(now)s - min(d.next_attempt_at)
+                       FILTER (WHERE s.state = 'active' AND d.next_attempt_at <= %(now)s))
               FROM integration_delivery d
               JOIN integration_subscription s ON s.id = d.subscription_id
              WHERE d.state = 'pending'
-            """
+            """,
+            {"now": now},
         )
         pending, due, oldest = self.env.cr.fetchone()
-        oldest = int(oldest or 0)
+        oldest = max(0, int(oldest or 0))
         checks.append(
             {
                 "name": "delivery_backlog",
