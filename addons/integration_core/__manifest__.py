@@ -2,7 +2,7 @@
     "name": "Integration Core",
     "summary": "Partner systems, typed business events (transactional outbox), "
     "exceptions and the pure helpers of the integration suite",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Integrations",
     "license": "LGPL-3",
     "author": "Integration Backbone contributors",

@@ -22,6 +22,7 @@
         "views/sale_order_views.xml",
         "views/integration_system_views.xml",
         "views/integration_document_links_views.xml",
+        "views/integration_mapping_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

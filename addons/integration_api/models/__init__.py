@@ -11,4 +11,5 @@ from . import (
     integration_system,
     integration_event,
     integration_api_message_record_link,
+    integration_health,
 )

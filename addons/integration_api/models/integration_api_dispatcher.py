@@ -16,16 +16,17 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-import psycopg2
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from odoo import api, fields, models
-from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 from odoo.tools import SQL
 
 from odoo.addons.integration_core.exceptions import IntegrationError
 from odoo.addons.integration_core.tools.canonical_json import fingerprint, to_jsonable
 from odoo.addons.integration_core.tools.json_schema import validation_errors
+from odoo.addons.integration_core.tools.outcomes import RETRY_NOW, classify_exception
+from odoo.addons.integration_core.tools.params import config_param
+from odoo.addons.integration_core.tools.pg import is_concurrency_error  # noqa: F401 - importable here
 
 from ..tools import rate_limit
 from ..tools.api_keys import hash_secret, split_api_key, token_from_headers
@@ -80,14 +81,6 @@ class _LostRace(Exception):
     """Another request stored an answer for the same Idempotency-Key first."""
 
 
-def is_concurrency_error(exc):
-    """A serialization failure, deadlock or lock timeout: retry the transaction."""
-    return (
-        isinstance(exc, psycopg2.OperationalError)
-        and exc.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY
-    )
-
-
 class IntegrationApiDispatcher(models.AbstractModel):
     _name = "integration.api.dispatcher"
     _description = "Integration API request pipeline"
@@ -110,7 +103,7 @@ class IntegrationApiDispatcher(models.AbstractModel):
         try:
             output = self._api_process(http, exchange)
         except Exception as exc:  # noqa: BLE001 - every error becomes a problem document
-            if is_concurrency_error(exc):
+            if classify_exception(exc) == RETRY_NOW:
                 raise  # odoo.http retries the whole request
             output = self._api_problem(exc, http, exchange)
         output.headers.update(exchange.extra_headers)
@@ -173,11 +166,7 @@ class IntegrationApiDispatcher(models.AbstractModel):
 
     @api.model
     def _api_param(self, name, default):
-        value = self.env["ir.config_parameter"].sudo().get_param(f"integration_api.{name}")
-        try:
-            return int(value) if value not in (None, False, "") else default
-        except ValueError:
-            return default
+        return config_param(self.env, f"integration_api.{name}", default)
 
     def _api_max_body_bytes(self):
         return self._api_param("max_body_bytes", 1024 * 1024)
@@ -378,7 +367,7 @@ class IntegrationApiDispatcher(models.AbstractModel):
         except _LostRace:
             return self._api_replay(api_request)
         except Exception as exc:
-            if is_concurrency_error(exc):
+            if classify_exception(exc) == RETRY_NOW:
                 raise
             if message and isinstance(exc, IntegrationError):
                 output = self._api_needs_fix(message, exc, http)

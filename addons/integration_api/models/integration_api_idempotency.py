@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.integration_core.tools.params import config_param
+from odoo.addons.integration_core.tools.pg import read_committed
+
 LOCK_MINUTES = 10
 
 
@@ -72,8 +75,7 @@ class IntegrationApiIdempotency(models.Model):
 
     @api.model
     def _retention_hours(self):
-        params = self.env["ir.config_parameter"].sudo()
-        return int(params.get_param("integration_api.idempotency_retention_hours", 24) or 24)
+        return config_param(self.env, "integration_api.idempotency_retention_hours", 24)
 
     @api.model
     def _claim(self, system_id, company_id, key, method, path, fingerprint):
@@ -86,8 +88,7 @@ class IntegrationApiIdempotency(models.Model):
         serialisation error instead of doing nothing.
         """
         with self.env.registry.cursor() as cr:
-            if not self.env.registry.in_test_mode():  # test cursors share one transaction
-                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            read_committed(cr, testing=self.env.registry.in_test_mode())
             cr.execute(SQL(
                 "DELETE FROM integration_api_idempotency WHERE system_id = %s "
                 "AND idempotency_key = %s AND expires_at < (now() AT TIME ZONE 'UTC')",

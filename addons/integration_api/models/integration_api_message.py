@@ -5,9 +5,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.integration_core.exceptions import BusinessRuleError, IntegrationError
+from odoo.addons.integration_core.tools.outcomes import RETRY_NOW, classify_exception
 
 from ..tools.request import ApiError, ApiRequest, ApiResult
-from .integration_api_dispatcher import is_concurrency_error
 
 _logger = logging.getLogger(__name__)
 
@@ -214,7 +214,7 @@ class IntegrationApiMessage(models.Model):
             return error
         except Exception as error:  # noqa: BLE001 pylint: disable=broad-exception-caught
             # kept on the message, with an exception, for a person
-            if is_concurrency_error(error):
+            if classify_exception(error) == RETRY_NOW:
                 raise  # the whole transaction is retried
             _logger.exception("Processing message %s on %s failed", self.id, route.key)
             self._mark_failed(500, "Internal Server Error",

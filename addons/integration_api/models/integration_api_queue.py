@@ -35,15 +35,19 @@ from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from odoo import api, fields, models
 
+from odoo.addons.integration_core.tools import pg
+from odoo.addons.integration_core.tools.outcomes import RETRY_NOW, classify_exception
+from odoo.addons.integration_core.tools.params import config_param
+from odoo.addons.integration_core.tools.pg import is_concurrency_error
+
 from ..tools.batching import claim_size
-from .integration_api_dispatcher import is_concurrency_error
 
 _logger = logging.getLogger(__name__)
 
 CHANNEL = "root.integration_api"
-# pg advisory lock classes (first key); the second key is the system id
-LOCK_DRAIN = 0x1A9E0001
-LOCK_ACCEPT = 0x1A9E0002
+# pg advisory lock classes (first key, declared in integration_core's tools/pg.py)
+LOCK_DRAIN = pg.LOCK_API_DRAIN  # second key: a drain slot of the system
+LOCK_ACCEPT = pg.LOCK_API_ACCEPT  # second key: the system id
 DEFAULT_BATCH_SIZE = 50
 # a claim that meets a message another drain just finished is tried again
 CLAIM_ATTEMPTS = 5
@@ -187,11 +191,7 @@ class IntegrationApiQueue(models.AbstractModel):
     @api.model
     def _param(self, name, default):
         """A positive integer setting ``integration_api.<name>``."""
-        value = self.env["ir.config_parameter"].sudo().get_param(f"integration_api.{name}")
-        try:
-            return max(1, int(value)) if value else default
-        except ValueError:
-            return default
+        return config_param(self.env, f"integration_api.{name}", default, minimum=1)
 
     def _claim(self, system_id, batch_size):
         """Lock this drain's share of the free queued messages, oldest first.
@@ -265,8 +265,7 @@ class IntegrationApiQueue(models.AbstractModel):
     def _read_committed(self, cr):
         """Run the transaction ``cr`` starts now in READ COMMITTED (not in
         tests: their cursors share one transaction, begun long ago)."""
-        if not self.env.registry.in_test_mode():
-            cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        pg.read_committed(cr, testing=self.env.registry.in_test_mode())
 
     @api.model
     def _queued_after_barrier(self, system_id):
@@ -321,7 +320,7 @@ class IntegrationApiQueue(models.AbstractModel):
                 self.env["integration.exception"].resolve_for(done)
         except Exception as error:  # pylint: disable=broad-exception-caught
             # whatever broke the batch, each message gets its own chance
-            if is_concurrency_error(error):
+            if classify_exception(error) == RETRY_NOW:
                 raise
             _logger.warning(
                 "Batch of %s messages on %s failed, processing them one by one",

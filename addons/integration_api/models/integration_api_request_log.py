@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from odoo.addons.integration_core.tools.params import config_param
+
 LOG_COLUMNS = (
     "date", "method", "path", "route", "status", "duration_ms", "system_id",
     "api_key_id", "company_id", "remote_addr", "request_headers", "body_excerpt",
@@ -78,8 +80,7 @@ class IntegrationApiRequestLog(models.Model):
 
     @api.model
     def _cron_purge(self, batch_size=50000):
-        params = self.env["ir.config_parameter"].sudo()
-        days = int(params.get_param("integration_api.request_log_retention_days", 30) or 0)
+        days = config_param(self.env, "integration_api.request_log_retention_days", 30)
         if days <= 0:
             return 0
         self.env.cr.execute(

@@ -2,6 +2,7 @@ from . import (
     test_api_keys,
     test_claim_concurrency,
     test_event_feed,
+    test_health,
     test_http_api,
     test_idempotency,
     test_openapi,

@@ -7,6 +7,7 @@ from . import integration_event_type
 from . import integration_event
 from . import integration_exception
 from . import integration_exception_mapping
+from . import integration_health
 from . import res_config_settings
 from . import integration_record_link_mixin
 from . import integration_event_record_link

@@ -1,12 +1,13 @@
 import json
 import logging
 import uuid
-import zlib
 
 from odoo import api, fields, models
 
 from ..tools.canonical_json import canonical_dumps, to_jsonable
 from ..tools.json_schema import validation_errors
+from ..tools.params import config_param
+from ..tools.pg import LOCK_EVENT_SUBJECT, subject_lock_key
 
 _logger = logging.getLogger(__name__)
 
@@ -218,12 +219,12 @@ class IntegrationEvent(models.Model):
         wanted = sorted({subject for subject in subjects if subject})
         if not wanted:
             return {}
-        keys = sorted({zlib.crc32(subject.encode()) - 2**31 for subject in wanted})
+        keys = sorted({subject_lock_key(subject) for subject in wanted})
         cr = self.env.cr
         cr.execute(
             "SELECT pg_advisory_xact_lock(%s, key) "
             "FROM (SELECT unnest(%s::int[]) AS key ORDER BY 1) AS ordered",
-            (0x4945, keys),
+            (LOCK_EVENT_SUBJECT, keys),
         )
         cr.execute(
             "SELECT subject, MAX(sequence) FROM integration_event "
@@ -328,8 +329,7 @@ class IntegrationEvent(models.Model):
     @api.model
     def _cron_purge_old_events(self, batch_size=5000):
         """Delete events past the retention period that nothing still needs."""
-        params = self.env["ir.config_parameter"].sudo()
-        days = int(params.get_param("integration.event_retention_days", 90) or 0)
+        days = config_param(self.env, "integration.event_retention_days", 90)
         if days <= 0:
             return 0
         limit = fields.Datetime.subtract(fields.Datetime.now(), days=days)

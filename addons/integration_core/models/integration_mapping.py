@@ -18,12 +18,16 @@ class IntegrationMapping(models.Model):
     :meth:`resolve` / :meth:`resolve_many`; outbound payload builders call
     :meth:`code_for` / :meth:`codes_for` to send the partner its own codes.
 
-    ``integration_core`` knows nothing of products or warehouses: the target
-    is a ``res_model`` (derived from the kind through :meth:`_kind_models`)
-    and a ``res_id``. Kinds without a model (status words) map to
-    ``internal_value`` instead. Add a kind with ``selection_add`` on ``kind``
-    and an override of :meth:`_kind_models` (and, if useful, a
-    ``_resolve_fallback_<kind>`` method).
+    ``integration_core`` knows nothing of products or warehouses and holds
+    the mechanism only: the target is a ``res_model`` (derived from the kind
+    through :meth:`_kind_models`) and a ``res_id``. Kinds without a model
+    (status words) map to ``internal_value`` instead. The only kind core
+    declares is such a value kind: ``status``, which needs no model of any
+    module. The modules that know the records add their kinds (products,
+    units, customers, warehouses... come from ``integration_distribution``)
+    with ``selection_add`` on ``kind`` and ``super()`` overrides of the
+    hooks :meth:`_kind_models`, :meth:`_fallback_rules` (or
+    :meth:`_resolve_fallback`) and :meth:`_outbound_fallback_fields`.
     """
 
     _name = "integration.mapping"
@@ -37,22 +41,7 @@ class IntegrationMapping(models.Model):
     company_id = fields.Many2one(
         related="system_id.company_id", store=True, index=True, string="Company"
     )
-    kind = fields.Selection(
-        [
-            ("product", "Product"),
-            ("uom", "Unit of measure"),
-            ("customer", "Customer"),
-            ("ship_to", "Ship-to address"),
-            ("warehouse", "Warehouse"),
-            ("location", "Location"),
-            ("carrier", "Carrier"),
-            ("payment_term", "Payment term"),
-            ("pricelist", "Pricelist"),
-            ("status", "Status word"),
-        ],
-        required=True,
-        index=True,
-    )
+    kind = fields.Selection([("status", "Status word")], required=True, index=True)
     external_code = fields.Char(
         string="Partner code",
         required=True,
@@ -109,18 +98,7 @@ class IntegrationMapping(models.Model):
         Override (``super()`` then update the dict) to add kinds; the models
         need not be installed: a kind whose model is missing cannot be used.
         """
-        return {
-            "product": "product.product",
-            "uom": "uom.uom",
-            "customer": "res.partner",
-            "ship_to": "res.partner",
-            "warehouse": "stock.warehouse",
-            "location": "stock.location",
-            "carrier": "delivery.carrier",
-            "payment_term": "account.payment.term",
-            "pricelist": "product.pricelist",
-            "status": None,
-        }
+        return {"status": None}
 
     @api.model
     def _is_value_kind(self, kind):
@@ -401,18 +379,39 @@ class IntegrationMapping(models.Model):
         }
 
     @api.model
-    def _resolve_fallback(self, system, kind, codes):
-        """Codes the mapping table lacks, resolved by the kind's fallback.
+    def _fallback_rules(self):
+        """Kind -> the :class:`~..tools.mapping_codes.FallbackRule` list tried,
+        in order, for codes the mapping table lacks.
 
-        Dispatches to ``_resolve_fallback_<kind>(system, codes)`` when such a
-        method exists; modules add fallbacks by defining one.
+        Core declares none. Override (``super()`` then set your kinds'
+        entries) to add lookups such as "a product code is an internal
+        reference"; each rule has a switch field on ``integration.system``.
+        """
+        return {}
+
+    @api.model
+    def _resolve_fallback(self, system, kind, codes):
+        """Codes the mapping table lacks, resolved by the kind's fallback rules.
+
+        Applies :meth:`_fallback_rules` in order to the codes still missing,
+        each rule only when its switch is on for ``system``. Override (with
+        ``super()``) for a fallback that is not a field lookup.
 
         :return: ``{code: record}`` for the codes that matched exactly one record
         """
-        method = getattr(self, f"_resolve_fallback_{kind}", None)
-        if method is None:
-            return {}
-        return method(system, codes)
+        found = {}
+        for rule in self._fallback_rules().get(kind, ()):
+            rest = [code for code in codes if code not in found]
+            if not rest:
+                break
+            if rule.switch and not system[rule.switch]:
+                continue
+            found.update(
+                self._fallback_by_field(
+                    system, rule.model, rule.field, rest, ilike=rule.ilike
+                )
+            )
+        return found
 
     @api.model
     def _fallback_by_field(self, system, model_name, field_name, codes, ilike=False):
@@ -447,51 +446,17 @@ class IntegrationMapping(models.Model):
                 matches.setdefault(key, []).append(record)
         return {code: found[0] for code, found in matches.items() if len(found) == 1}
 
-    @api.model
-    def _resolve_fallback_product(self, system, codes):
-        found = {}
-        if system.mapping_fallback_product_code:
-            found.update(
-                self._fallback_by_field(
-                    system, "product.product", "default_code", codes
-                )
-            )
-        rest = [code for code in codes if code not in found]
-        if rest and system.mapping_fallback_product_barcode:
-            found.update(
-                self._fallback_by_field(system, "product.product", "barcode", rest)
-            )
-        return found
-
-    @api.model
-    def _resolve_fallback_customer(self, system, codes):
-        if not system.mapping_fallback_customer_ref:
-            return {}
-        return self._fallback_by_field(system, "res.partner", "ref", codes)
-
-    @api.model
-    def _resolve_fallback_uom(self, system, codes):
-        if not system.mapping_fallback_uom_name:
-            return {}
-        return self._fallback_by_field(system, "uom.uom", "name", codes, ilike=True)
-
-    @api.model
-    def _resolve_fallback_warehouse(self, system, codes):
-        if not system.mapping_fallback_warehouse_code:
-            return {}
-        return self._fallback_by_field(system, "stock.warehouse", "code", codes)
-
     # ------------------------------------------------------------------
     # Outbound: Odoo record -> partner code
     # ------------------------------------------------------------------
     @api.model
     def _outbound_fallback_fields(self):
-        """Model -> field sent when a record has no mapping for the system."""
-        return {
-            "product.product": "default_code",
-            "res.partner": "ref",
-            "stock.warehouse": "code",
-        }
+        """Model -> field sent when a record has no mapping for the system.
+
+        Core declares none; override (``super()`` then update the dict) for
+        the models whose records carry a code of their own.
+        """
+        return {}
 
     @api.model
     def code_for(self, system, record, kind=None, fallback=True):
@@ -499,8 +464,9 @@ class IntegrationMapping(models.Model):
 
         :param kind: restrict to one kind (``customer`` vs ``ship_to`` share
             ``res.partner``); by default any kind of the record's model
-        :param fallback: without mapping, send the record's own code
-            (internal reference, partner reference, warehouse code)
+        :param fallback: without mapping, send the record's own code (the
+            field :meth:`_outbound_fallback_fields` names for its model, e.g.
+            a product's internal reference)
         """
         if not record:
             return None

@@ -5,7 +5,9 @@ class IntegrationSystem(models.Model):
     """Code mapping settings of a partner system.
 
     Kept apart from ``integration_system.py`` so the mapping feature reads in
-    one place: the fallbacks tried when a partner code has no mapping row.
+    one place. The switches of the fallbacks tried when a partner code has no
+    mapping row belong to the modules that add the kinds (products, units,
+    customers, warehouses: ``integration_distribution``).
     """
 
     _inherit = "integration.system"
@@ -14,32 +16,6 @@ class IntegrationSystem(models.Model):
 
     mapping_ids = fields.One2many("integration.mapping", "system_id")
     mapping_count = fields.Integer(compute="_compute_mapping_count")
-    mapping_fallback_product_code = fields.Boolean(
-        string="Products by internal reference",
-        default=True,
-        help="An unmapped product code is looked up as the internal reference "
-        "(default code) of a product.",
-    )
-    mapping_fallback_product_barcode = fields.Boolean(
-        string="Products by barcode (GTIN)",
-        default=True,
-        help="An unmapped product code is looked up as a product barcode.",
-    )
-    mapping_fallback_customer_ref = fields.Boolean(
-        string="Customers by reference",
-        default=True,
-        help="An unmapped customer code is looked up as a contact's reference.",
-    )
-    mapping_fallback_uom_name = fields.Boolean(
-        string="Units by name",
-        default=True,
-        help="An unmapped unit code is looked up as a unit name (any case).",
-    )
-    mapping_fallback_warehouse_code = fields.Boolean(
-        string="Warehouses by short name",
-        default=True,
-        help="An unmapped warehouse code is looked up as a warehouse short name.",
-    )
 
     @api.depends("mapping_ids")
     def _compute_mapping_count(self):

@@ -3,5 +3,7 @@ from . import test_event
 from . import test_exception
 from . import test_security
 from . import test_mapping
+from . import test_health
+from . import test_pg
 from . import test_mapping_tools
 from . import test_schema_url

@@ -10,7 +10,6 @@ import standardwebhooks
 from odoo.tests import BaseCase, tagged
 
 from ..tools import (
-    batch_memo,
     canonical_json,
     json_schema,
     secret_box,
@@ -23,8 +22,7 @@ from ..tools import (
 @tagged("-at_install", "post_install")
 class TestDoctests(BaseCase):
     def test_doctests(self):
-        for module in (batch_memo, canonical_json, json_schema, secret_box, signing, system_code,
-                       url_safety):
+        for module in (canonical_json, json_schema, secret_box, signing, system_code, url_safety):
             result = doctest.testmod(module)
             self.assertEqual(result.failed, 0, f"doctest failures in {module.__name__}")
             self.assertGreater(result.attempted, 0, module.__name__)

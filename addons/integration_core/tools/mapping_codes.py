@@ -16,13 +16,39 @@ True
 True
 """
 
+from typing import NamedTuple
+
 __all__ = [
     "CodeTable",
+    "FallbackRule",
     "normalize_code",
     "pointer_for",
     "unique_codes",
     "unmapped_from_fingerprint",
 ]
+
+
+class FallbackRule(NamedTuple):
+    """One lookup tried for partner codes that have no mapping row.
+
+    A module that adds a mapping kind declares its fallbacks as a list of
+    these in ``integration.mapping._fallback_rules()``; they are tried in
+    order on the codes still unresolved.
+
+    :param switch: boolean field of ``integration.system`` that turns the
+        lookup on per system (``None``: always on)
+    :param model: the Odoo model searched
+    :param field: the field of ``model`` compared with the code
+    :param ilike: compare in any case instead of exactly
+
+    >>> FallbackRule("mapping_fallback_uom_name", "uom.uom", "name", ilike=True)
+    FallbackRule(switch='mapping_fallback_uom_name', model='uom.uom', field='name', ilike=True)
+    """
+
+    switch: str | None
+    model: str
+    field: str
+    ilike: bool = False
 
 
 def normalize_code(code):

@@ -5,7 +5,9 @@ from . import sale_order
 from . import stock_picking
 from . import sale_order_intake
 from . import integration_api_router
+from . import integration_mapping
 from . import integration_system
+from . import integration_system_mapping
 from . import account_analytic_distribution_model
 from . import stock_move
 from . import procurement_group

@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from odoo.addons.integration_core.tools.batch_memo import asked_by, freeze, memo_of
+from ..tools.batch_memo import asked_by, freeze, memo_of
 
 
 class AccountAnalyticDistributionModel(models.Model):

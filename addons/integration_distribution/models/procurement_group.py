@@ -1,6 +1,6 @@
 from odoo import models
 
-from odoo.addons.integration_core.tools.batch_memo import asked_by, memo_of
+from ..tools.batch_memo import asked_by, memo_of
 
 
 class ProcurementGroup(models.Model):

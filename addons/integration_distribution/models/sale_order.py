@@ -1,8 +1,7 @@
 from odoo import fields, models
 
-from odoo.addons.integration_core.tools.batch_memo import memo_of
-
 from ..tools import payloads
+from ..tools.batch_memo import memo_of
 
 
 class SaleOrder(models.Model):

@@ -10,10 +10,10 @@ from odoo.addons.integration_core.exceptions import (
     IntegrationError,
     UnmappedCodeError,
 )
-from odoo.addons.integration_core.tools.batch_memo import BATCH_MEMO, BatchMemo
 from odoo.addons.integration_core.tools.mapping_codes import normalize_code
 
 from ..tools import order_intake, payloads
+from ..tools.batch_memo import BATCH_MEMO, BatchMemo
 
 EXTERNAL_REF_CONSTRAINT = "sale_order_integration_external_ref_uniq"
 # The system's technical user does not follow what the intake creates

@@ -1,8 +1,7 @@
 from odoo import models
 
-from odoo.addons.integration_core.tools.batch_memo import BATCH_MEMO, memo_of
-
 from ..tools import payloads
+from ..tools.batch_memo import BATCH_MEMO, memo_of
 
 PENDING_DISPATCHED = "integration_distribution.shipment_dispatched"
 # the "This transfer has been created from ..." note of a new delivery

@@ -1,4 +1,6 @@
 from . import test_payloads
+from . import test_tools
+from . import test_mapping
 from . import test_mapping_fallbacks
 from . import test_order_accepted
 from . import test_shipment_dispatched

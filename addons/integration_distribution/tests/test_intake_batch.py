@@ -9,8 +9,7 @@ from odoo import Command
 from odoo.sql_db import Cursor
 from odoo.tests import tagged
 
-from odoo.addons.integration_core.tools.batch_memo import BATCH_MEMO
-
+from ..tools.batch_memo import BATCH_MEMO
 from .common import DistributionCase
 
 # the tables of the questions a batch asks once

@@ -19,11 +19,15 @@ import certifi
 import urllib3
 from urllib3.util import connection as urllib3_connection
 
+from odoo.addons.integration_core.tools.outcomes import RETRY_LATER, classify_exception
+
 from .retry import parse_retry_after
 
 EXCERPT_BYTES = 2048
 READ_LIMIT = 64 * 1024
 CONNECT_TIMEOUT = 5.0
+# what the HTTP client raises for a network failure, besides OSError
+TRANSIENT_ERRORS = (urllib3.exceptions.HTTPError,)
 
 
 @dataclass
@@ -127,7 +131,9 @@ def post(connection, url, headers, body, timeout):
         return SendResult("retry", duration_ms=_ms(started), error=f"connection failed: {_reason(exc)}")
     except urllib3.exceptions.TimeoutError:
         return SendResult("retry", duration_ms=_ms(started), error=f"timed out after {timeout} s")
-    except urllib3.exceptions.HTTPError as exc:
+    except Exception as exc:  # a network failure is retried, anything else is a defect
+        if classify_exception(exc, transient=TRANSIENT_ERRORS) != RETRY_LATER:
+            raise
         return SendResult("retry", duration_ms=_ms(started), error=f"connection failed: {_reason(exc)}")
     raw, error = _read_bounded(response)
     status = response.status
@@ -162,7 +168,9 @@ def _read_bounded(response):
         else:
             response.release_conn()
         return raw, ""
-    except (urllib3.exceptions.HTTPError, OSError) as exc:
+    except Exception as exc:  # a network failure is retried, anything else is a defect
+        if classify_exception(exc, transient=TRANSIENT_ERRORS) != RETRY_LATER:
+            raise
         response.close()
         return b"", f"reading the response failed: {_reason(exc)}"
 

@@ -1,0 +1,15 @@
+"""The module's pure tools, without a database (their doctests)."""
+
+import doctest
+
+from odoo.tests import BaseCase, tagged
+
+from ..tools import batch_memo
+
+
+@tagged("-at_install", "post_install")
+class TestDoctests(BaseCase):
+    def test_batch_memo_doctests(self):
+        result = doctest.testmod(batch_memo)
+        self.assertEqual(result.failed, 0)
+        self.assertGreater(result.attempted, 0)
