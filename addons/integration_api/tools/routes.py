@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 __all__ = ["ApiRoute", "MethodNotAllowed", "RouteNotFound", "RouteTable"]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+REFERENCE_MAX = 255  # a kept message's reference is indexed
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -66,6 +67,10 @@ class ApiRoute:
         order, an :class:`~.request.ApiResult` or the ``IntegrationError``
         of each; raising makes the queue process that batch one message at a
         time through ``handler``
+    :param reference: where the partner's own reference of what a kept
+        message is about lies: a JSON pointer into the body
+        (``"/external_ref"``) or a path parameter (``"{ref}"``). It is kept
+        on the message from the start (searchable, whatever the outcome).
     """
 
     method: str
@@ -84,6 +89,7 @@ class ApiRoute:
     idempotency_required: bool = False
     description: str = ""
     batch_handler: str | None = None
+    reference: str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "method", self.method.upper())
@@ -95,6 +101,12 @@ class ApiRoute:
                 raise ValueError(f"API route handler must be 'model.method': {handler!r}")
         if self.batch_handler and not self.keep_message:
             raise ValueError("A batch_handler processes kept messages: set keep_message")
+        if self.reference and not (
+            self.reference.startswith("/") or _PARAM.fullmatch(self.reference)
+        ):
+            raise ValueError(
+                f"API route reference must be '/pointer' or '{{param}}': {self.reference!r}"
+            )
 
     @property
     def handler_model(self):
@@ -113,6 +125,40 @@ class ApiRoute:
         """A stable OpenAPI ``operationId``, e.g. ``get_orders_ref``."""
         words = re.findall(r"[A-Za-z0-9]+", self.path)
         return "_".join([self.method.lower(), *words]) or self.method.lower()
+
+    def reference_of(self, path_params, body):
+        """The partner's reference named by :attr:`reference`, stripped, at
+        most :data:`REFERENCE_MAX` characters; ``None`` when absent.
+
+        >>> route = ApiRoute("POST", "/orders", None, "m.h", reference="/external_ref")
+        >>> route.reference_of({}, {"external_ref": " SHOP-1 "})
+        'SHOP-1'
+        >>> route.reference_of({}, {"lines": []}) is None
+        True
+        >>> ApiRoute("PUT", "/customers/{ref}", None, "m.h",
+        ...          reference="{ref}").reference_of({"ref": "C-9"}, None)
+        'C-9'
+        >>> ApiRoute("POST", "/x", None, "m.h", reference="/lines/0/sku").reference_of(
+        ...     {}, {"lines": [{"sku": 42}]})
+        '42'
+        """
+        if not self.reference:
+            return None
+        if self.reference.startswith("/"):
+            value = body
+            for token in self.reference[1:].split("/"):
+                token = token.replace("~1", "/").replace("~0", "~")
+                if isinstance(value, dict):
+                    value = value.get(token)
+                elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+                    value = value[int(token)]
+                else:
+                    value = None
+        else:
+            value = (path_params or {}).get(self.reference[1:-1])
+        if value is None or isinstance(value, (dict, list, bool)):
+            return None
+        return str(value).strip()[:REFERENCE_MAX] or None
 
     @property
     def key(self):
