@@ -1,18 +1,20 @@
 """The resource registry contract: what a module declares to expose an endpoint.
 
 Modules add routes to ``integration.api.router._api_routes()``; the
-dispatcher matches requests against a :class:`RouteTable` built from them.
+dispatcher matches requests against a :class:`RouteTable` built from them
+and ``integration.api.runner`` calls the route's handler.
 
+>>> ORDERS = "integration.api.order.resource"
 >>> table = RouteTable([
-...     ApiRoute("GET", "/orders/{ref}", "orders:read", "sale.order._api_get"),
-...     ApiRoute("POST", "/orders", "orders:write", "sale.order._api_create"),
-...     ApiRoute("GET", "/orders/search", "orders:read", "sale.order._api_search"),
+...     ApiRoute("GET", "/orders/{ref}", "orders:read", f"{ORDERS}._api_get"),
+...     ApiRoute("POST", "/orders", "orders:write", f"{ORDERS}._api_create"),
+...     ApiRoute("GET", "/orders/search", "orders:read", f"{ORDERS}._api_search"),
 ... ])
 >>> route, params = table.match("GET", "/orders/S00042")
 >>> route.handler, params
-('sale.order._api_get', {'ref': 'S00042'})
+('integration.api.order.resource._api_get', {'ref': 'S00042'})
 >>> table.match("GET", "/orders/search")[0].handler
-'sale.order._api_search'
+'integration.api.order.resource._api_search'
 >>> try:
 ...     table.match("DELETE", "/orders")
 ... except MethodNotAllowed as exc:
@@ -44,9 +46,10 @@ class ApiRoute:
         e.g. ``"/orders/{ref}"``
     :param scope: the API key scope required (e.g. ``"orders:write"``);
         empty means any valid key of an active system
-    :param handler: ``"<model>.<method>"``; called as
-        ``env[model].with_user(system user).<method>(api_request)`` and
-        returns an :class:`~.request.ApiResult`
+    :param handler: ``"<model>.<method>"``, a method of the resource model
+        (``integration.api.<name>.resource``); ``integration.api.runner``
+        calls it as ``env[model].with_user(system user).<method>(api_request)``
+        and it returns an :class:`~.request.ApiResult`
     :param request_schema: JSON Schema of the body: a dict, or a path inside
         the addons path (``"my_module/schemas/api/order.create.json"``)
     :param query_schema: JSON Schema of the query string (values are coerced
