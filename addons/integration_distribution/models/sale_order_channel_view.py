@@ -58,7 +58,8 @@ class SaleOrder(models.Model):
         )
 
     def _integration_channel_view(self):
-        """What ``GET /api/v1/orders/{ref}`` answers for this order."""
+        """The order as its partner system sees it, as plain data (the body
+        of ``GET /api/v1/orders/{ref}``), in the partner's codes."""
         self.ensure_one()
         order = self.sudo()
         system = order.integration_system_id
