@@ -1,6 +1,7 @@
 from . import (
     integration_api_scope,
     integration_api_key,
+    integration_api_key_auth,
     integration_api_rate_bucket,
     integration_api_request_log,
     integration_api_idempotency,
@@ -8,6 +9,10 @@ from . import (
     integration_api_queue,
     integration_api_router,
     integration_api_dispatcher,
+    integration_api_runner,
+    integration_api_meta_resource,
+    integration_api_message_resource,
+    integration_api_event_resource,
     integration_system,
     integration_event,
     integration_api_message_record_link,

@@ -6,11 +6,13 @@ parse -> route -> authenticate -> scope -> rate limit -> body -> validate
 Each step is a small method that raises :class:`ApiError`; one pure function
 (:func:`~..tools.problems.problem_for`) turns any exception into a problem
 document. The hot path avoids the ORM: one statement that finds the key and
-counts the request (on the worker's autocommit counter connection, see
-``integration.api.rate.bucket``) and one log INSERT.
+counts the request (``integration.api.key._api_authenticate``, on the
+worker's autocommit counter connection, see ``integration.api.rate.bucket``)
+and one log INSERT. The handler (a resource model's method) is called by
+``integration.api.runner``, which the queue and reprocessing use too; this
+model is the HTTP pipeline only.
 """
 
-import contextlib
 import json
 import logging
 import time
@@ -19,7 +21,6 @@ from dataclasses import dataclass, field
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 from odoo.addons.integration_core.exceptions import IntegrationError
 from odoo.addons.integration_core.tools.canonical_json import fingerprint, to_jsonable
@@ -29,35 +30,18 @@ from odoo.addons.integration_core.tools.params import config_param
 from odoo.addons.integration_core.tools.pg import is_concurrency_error  # noqa: F401 - importable here
 
 from ..tools import rate_limit
-from ..tools.api_keys import hash_secret, split_api_key, token_from_headers
 from ..tools.prefer import preferences
 from ..tools.problems import problem_for
 from ..tools.query import coerce_query
 from ..tools.redaction import excerpt, redact_headers, redact_token
-from ..tools.request import ApiError, ApiRequest, ApiResult, HttpOutput
+from ..tools.request import ApiError, ApiRequest, HttpOutput
 from ..tools.routes import SAFE_METHODS, MethodNotAllowed, RouteNotFound
 from ..tools.tracing import clean_request_id, new_request_id, parse_traceparent
+from .integration_api_key_auth import RATE_WINDOW, KeyInfo
 
 _logger = logging.getLogger(__name__)
 
 JSON_CONTENT_TYPE = "application/json"
-RATE_WINDOW = 60
-UNAUTHORIZED_DETAIL = "A valid API key is required (X-Api-Key or Authorization: Bearer)."
-
-
-@dataclass
-class KeyInfo:
-    """What the authentication query returns about a valid key."""
-
-    id: int
-    system_id: int
-    company_id: int
-    user_id: int | None
-    scopes: frozenset
-    rate_limit: int
-    system_code: str | None = None
-    hits: int | None = None  # this request counted in the window; None: not counted
-    counted_at: float = 0.0
 
 
 @dataclass
@@ -121,7 +105,7 @@ class IntegrationApiDispatcher(models.AbstractModel):
             raise self._too_large(max_bytes)
         key = None
         if not route.public:
-            key = exchange.key = self._api_authenticate(http, route)
+            key = exchange.key = self.env["integration.api.key"]._api_authenticate(http, route)
             self._api_check_scope(route, key)
             self._api_rate_limit(key, exchange)
         body, exchange.raw_body = self._api_read_body(http, route, max_bytes)
@@ -174,103 +158,6 @@ class IntegrationApiDispatcher(models.AbstractModel):
     def _too_large(self, max_bytes):
         return ApiError(413, "Content Too Large", f"The body exceeds {max_bytes} bytes.",
                         problem_type="payload-too-large")
-
-    def _api_authenticate(self, http, route):
-        """The key of the request, counted against its rate limit, or 401
-        (429 after repeated failures)."""
-        token = token_from_headers(http.headers.get("Authorization"),
-                                   http.headers.get("X-Api-Key"))
-        parts = split_api_key(token) if token else None
-        key = self._api_fetch_key(*parts, scope=route.scope) if parts else None
-        if key is None:
-            self._api_auth_failed(http, parts and parts[0])
-        return key
-
-    def _api_fetch_key(self, public_id, secret, scope=None, now=None):
-        """Find the key and count the request, in one round trip.
-
-        One statement on the counter connection (its own READ COMMITTED
-        transaction, see ``integration.api.rate.bucket``): the indexed key
-        lookup, the rate counter UPSERT (only for a key that has ``scope``
-        and a limit, so refused requests are not counted) and, at most once
-        a minute, ``last_used_at``. The secret is compared as its keyed hash:
-        an attacker chooses the secret, not its HMAC, so the comparison's
-        timing tells nothing usable about the stored hash.
-
-        :param scope: the scope the route requires (empty: any)
-        :return: :class:`KeyInfo`, or None for no usable key
-        """
-        now = now or time.time()
-        rows = self.env["integration.api.rate.bucket"]._counter_execute(
-            self._api_fetch_key_sql(public_id, secret, scope, now),
-            prepare_as="integration_api_fetch_key")
-        if not rows:
-            return None
-        key_id, system_id, company_id, user_id, code, limit, scopes, hits = rows[0]
-        return KeyInfo(key_id, system_id, company_id, user_id, frozenset(scopes), limit,
-                       system_code=code, hits=hits, counted_at=now)
-
-    @api.model
-    def _api_fetch_key_sql(self, public_id, secret, scope, now):
-        """The statement of :meth:`_api_fetch_key`."""
-        return SQL(
-            """WITH k AS (
-                   SELECT k.id, k.system_id, s.company_id, s.user_id, s.code,
-                          k.rate_limit_per_minute AS rate_limit,
-                          k.last_used_at IS NULL OR k.last_used_at
-                              < (now() AT TIME ZONE 'UTC') - interval '1 minute' AS stale,
-                          ARRAY(SELECT sc.code FROM integration_api_key_scope_rel rel
-                                  JOIN integration_api_scope sc ON sc.id = rel.scope_id
-                                 WHERE rel.key_id = k.id) AS scopes
-                     FROM integration_api_key k
-                     JOIN integration_system s ON s.id = k.system_id
-                    WHERE k.public_id = %(public_id)s::varchar
-                      AND k.secret_hash = %(hash)s::varchar
-                      AND k.active AND k.state = 'active'
-                      AND (k.expires_at IS NULL OR k.expires_at > (now() AT TIME ZONE 'UTC'))
-                      AND s.active AND s.state = 'active'
-               ), hit AS (
-                   INSERT INTO integration_api_rate_bucket AS b (name, window_start, hits)
-                   SELECT 'key:' || k.id, %(start)s::integer, 1 FROM k
-                    WHERE k.rate_limit > 0
-                      AND (%(scope)s::varchar IS NULL OR %(scope)s::varchar = ANY(k.scopes))
-                   ON CONFLICT (name) DO UPDATE SET
-                       hits = CASE WHEN b.window_start = EXCLUDED.window_start
-                                   THEN b.hits + 1 ELSE 1 END,
-                       window_start = EXCLUDED.window_start
-                   RETURNING hits
-               ), touch AS (
-                   -- reads hit: the counter row is locked before the key row,
-                   -- in every request, so parallel requests cannot deadlock
-                   UPDATE integration_api_key SET last_used_at = now() AT TIME ZONE 'UTC'
-                    WHERE id = (SELECT k.id FROM k LEFT JOIN hit ON true WHERE k.stale)
-               )
-               SELECT k.id, k.system_id, k.company_id, k.user_id, k.code, k.rate_limit,
-                      k.scopes, (SELECT hits FROM hit)
-                 FROM k""",
-            public_id=public_id,
-            hash=hash_secret(public_id, secret),
-            scope=scope or None,
-            start=rate_limit.window_start(now, RATE_WINDOW),
-        )
-
-    def _api_auth_failed(self, http, public_id):
-        """Count the failure per IP and per key id; refuse with 401 or 429."""
-        limit = self._api_param("auth_failures_per_minute", 30)
-        now = time.time()
-        buckets = [f"authfail:ip:{http.remote_addr}"]
-        if public_id:
-            buckets.append(f"authfail:key:{public_id}")
-        counts = self.env["integration.api.rate.bucket"]._hit(
-            buckets, rate_limit.window_start(now, RATE_WINDOW)
-        )
-        decision = rate_limit.decide(max(counts), limit, now, RATE_WINDOW)
-        if not decision.allowed:
-            raise ApiError(429, "Too Many Requests", "Too many failed authentications.",
-                           problem_type="rate-limited",
-                           headers={"Retry-After": str(decision.retry_after)})
-        raise ApiError(401, "Unauthorized", UNAUTHORIZED_DETAIL, problem_type="unauthorized",
-                       headers={"WWW-Authenticate": 'Bearer realm="api"'})
 
     def _api_check_scope(self, route, key):
         if route.scope and route.scope not in key.scopes:
@@ -346,12 +233,13 @@ class IntegrationApiDispatcher(models.AbstractModel):
         if replay is not None:
             return replay
         idempotency = self.env["integration.api.idempotency"]
+        runner = self.env["integration.api.runner"]
         message = self._api_keep_message(route, api_request) if route.keep_message else None
         if message:
             exchange.message_id = message.id
         try:
-            with self._api_handler_transaction(route, claim, message):
-                result = self._api_call_handler(route, api_request, exchange.key)
+            with runner._api_transaction(route, keep=bool(claim or message)):
+                result = runner._api_call(route, api_request, exchange.key)
                 output = self._api_render(result, route)
                 exchange.records = result.records
                 if message and result.defer:
@@ -383,25 +271,6 @@ class IntegrationApiDispatcher(models.AbstractModel):
         elif claim:
             idempotency._release(claim.lock_id)
         return output
-
-    @contextlib.contextmanager
-    def _api_handler_transaction(self, route, claim, message):
-        """Isolate the handler's work so that a failure rolls back only it.
-
-        Writes get a savepoint (the kept message, the stored answer and the
-        log survive a failure). A plain read has nothing else to keep in the
-        transaction, so it spares the two round trips and a failure rolls
-        back the whole transaction before the log line is written.
-        """
-        if route.method not in SAFE_METHODS or claim or message:
-            with self.env.cr.savepoint():
-                yield
-            return
-        try:
-            yield
-        except Exception:
-            self.env.cr.rollback()
-            raise
 
     def _api_idempotency_claim(self, route, api_request):
         """``(claim, None)`` to go on, ``(None, replay_output)``, or an ApiError."""
@@ -460,58 +329,10 @@ class IntegrationApiDispatcher(models.AbstractModel):
             "body": api_request.body,
             "correlation_id": api_request.correlation_id,
             "idempotency_key": api_request.idempotency_key,
+            "reference": route.reference_of(api_request.path_params, api_request.body),
         })
         api_request.message = message
         return message
-
-    @api.model
-    def _api_handler_user(self, system, user_id=None):
-        """The user id handlers run as: the system's technical user.
-
-        Without one, the public user: it may do almost nothing, which is the
-        safe failure (403) for a system nobody configured.
-
-        :param user_id: the technical user's id when already known
-        """
-        user_id = user_id or (system.user_id.id if system else None)
-        return user_id or self.env["ir.model.data"]._xmlid_to_res_id("base.public_user")
-
-    @api.model
-    def _api_call_handler(self, route, api_request, key=None):
-        """Call ``route.handler`` as the system's user; always return an ApiResult.
-
-        :param key: the request's :class:`KeyInfo` (saves reading the system)
-        """
-        model = self._api_as_system(route.handler_model, api_request.system, key,
-                                    integration_correlation_id=api_request.correlation_id)
-        result = getattr(model, route.handler_method)(api_request)
-        if not isinstance(result, ApiResult):
-            result = ApiResult(route.success_status, result)
-        return result
-
-    @api.model
-    def _api_call_batch_handler(self, route, api_requests):
-        """Call ``route.batch_handler`` on requests of one system, as its user.
-
-        :return: the handler's outcomes, one per request
-        """
-        model_name, method = route.batch_handler.rsplit(".", 1)
-        model = self._api_as_system(model_name, api_requests[0].system)
-        return getattr(model, method)(api_requests)
-
-    @api.model
-    def _api_as_system(self, model_name, system, key=None, **context):
-        """``env[model_name]`` as the system's technical user, in its company,
-        with ``integration_system_id`` and ``context`` set.
-
-        :param key: the request's :class:`KeyInfo` (saves reading the system)
-        """
-        model = self.env[model_name].with_user(
-            self._api_handler_user(system, key and key.user_id))
-        if system:
-            model = model.with_company(key.company_id if key else system.company_id.id).with_context(
-                integration_system_id=system.id, **context)
-        return model
 
     def _api_needs_fix(self, message, error, http):
         exception = message._mark_needs_fix(error)

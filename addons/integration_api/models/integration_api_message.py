@@ -1,15 +1,11 @@
 import json
-import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.integration_core.exceptions import BusinessRuleError, IntegrationError
-from odoo.addons.integration_core.tools.outcomes import RETRY_NOW, classify_exception
+from odoo.addons.integration_core.exceptions import IntegrationError
 
-from ..tools.request import ApiError, ApiRequest, ApiResult
-
-_logger = logging.getLogger(__name__)
+from ..tools.request import ApiRequest
 
 
 class IntegrationApiMessage(models.Model):
@@ -80,10 +76,13 @@ class IntegrationApiMessage(models.Model):
             )
 
     # ------------------------------------------------------------------
-    # Outcomes, called by the dispatcher
+    # Outcomes, called by the dispatcher and the runner
     # ------------------------------------------------------------------
     def _mark_queued(self, reference=None):
-        self.write({"state": "queued", "reference": reference or False})
+        vals = {"state": "queued"}
+        if reference:
+            vals["reference"] = reference
+        self.write(vals)
 
     def _mark_done(self, status, body, records=None, reference=None, resolve=True):
         """:param resolve: resolve the message's open exceptions; a caller
@@ -194,45 +193,17 @@ class IntegrationApiMessage(models.Model):
             resolve=resolve,
         )
 
-    def _api_process_now(self, route):
-        """Run the handler on the kept body in a savepoint; never raises.
-
-        :return: the outcome (``ApiResult``, ``IntegrationError``, ``ApiError``
-            or the unexpected exception)
-        """
-        self.ensure_one()
-        dispatcher = self.env["integration.api.dispatcher"].sudo()
-        try:
-            with self.env.cr.savepoint():
-                outcome = dispatcher._api_call_handler(route, self._api_request(route))
-        except IntegrationError as error:
-            outcome = error
-        except UserError as error:
-            outcome = BusinessRuleError.from_user_error(error)
-        except ApiError as error:
-            self._mark_failed(error.status, error.title, error.detail)
-            return error
-        except Exception as error:  # noqa: BLE001 pylint: disable=broad-exception-caught
-            # kept on the message, with an exception, for a person
-            if classify_exception(error) == RETRY_NOW:
-                raise  # the whole transaction is retried
-            _logger.exception("Processing message %s on %s failed", self.id, route.key)
-            self._mark_failed(500, "Internal Server Error",
-                              f"{type(error).__name__}: {error}", unexpected=True)
-            return error
-        self._api_record_outcome(outcome)
-        return outcome
-
     def _integration_reprocess(self):
         """Run the handler again on the stored body, as the system's user."""
         table = self.env["integration.api.router"]._api_route_table()
+        runner = self.env["integration.api.runner"].sudo()
         for message in self.sudo():
             route = table.get(message.route)
             if route is None:
                 raise UserError(self.env._("The route %(route)s no longer exists.",
                                            route=message.route))
             message.attempt_count += 1
-            outcome = message._api_process_now(route)
+            outcome = runner._api_run_message(message, route)
             if isinstance(outcome, IntegrationError):
                 raise UserError(
                     self.env._("Still not possible: %(error)s", error=outcome.message)
@@ -244,18 +215,3 @@ class IntegrationApiMessage(models.Model):
     def action_reprocess(self):
         self._integration_reprocess()
         return True
-
-    # ------------------------------------------------------------------
-    # API resource: GET /api/v1/messages/{id}
-    # ------------------------------------------------------------------
-    @api.model
-    def _api_get_message(self, api_request):
-        """Status of a kept message; only the system that sent it may see it."""
-        try:
-            message_id = int(api_request.path_params["id"])
-        except ValueError:
-            raise ApiError(404, "Not Found", "No such message.", problem_type="not-found") from None
-        message = self.sudo().browse(message_id).exists()
-        if not message or message.system_id != api_request.system:
-            raise ApiError(404, "Not Found", "No such message.", problem_type="not-found")
-        return ApiResult(200, message._status_body())

@@ -6,6 +6,10 @@ A route's handler may answer at once and leave the work for later:
 Order intake uses it: creating and confirming fifty orders in one
 transaction costs about half as much per order as one order per request.
 
+This model schedules and claims; the handlers of a claimed batch are called
+by ``integration.api.runner`` (as for a live request or a reprocess), never
+through the HTTP dispatcher.
+
 Scheduling without losing a message and without a job per request:
 
 * the accepting transaction takes a shared advisory lock (held until it
@@ -25,7 +29,6 @@ A cron every minute enqueues a drain for messages still queued (a job that
 crashed or a worker that was killed), so nothing stays queued for good.
 """
 
-import logging
 import random
 import threading
 import time
@@ -36,13 +39,10 @@ from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 from odoo import api, fields, models
 
 from odoo.addons.integration_core.tools import pg
-from odoo.addons.integration_core.tools.outcomes import RETRY_NOW, classify_exception
 from odoo.addons.integration_core.tools.params import config_param
 from odoo.addons.integration_core.tools.pg import is_concurrency_error
 
 from ..tools.batching import claim_size
-
-_logger = logging.getLogger(__name__)
 
 CHANNEL = "root.integration_api"
 # pg advisory lock classes (first key, declared in integration_core's tools/pg.py)
@@ -160,7 +160,7 @@ class IntegrationApiQueue(models.AbstractModel):
             try:
                 messages = self._claim(system_id, batch_size)
                 if messages:
-                    self._process(messages)
+                    self.env["integration.api.runner"].sudo()._api_run_messages(messages)
                     self._commit()
                     processed += len(messages)
             except psycopg2.OperationalError as error:
@@ -275,59 +275,6 @@ class IntegrationApiQueue(models.AbstractModel):
             fresh.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_ACCEPT, system_id))
         free, _drains = self._look(system_id, 1)
         return bool(free)
-
-    # ------------------------------------------------------------------
-    # Processing
-    # ------------------------------------------------------------------
-    def _process(self, messages):
-        """Process one batch: with the routes' batch handlers where they
-        have one, else (or when a batch fails) one message at a time."""
-        table = self.env["integration.api.router"]._api_route_table()
-        by_route = {}
-        for message in messages:
-            by_route.setdefault(message.route, messages.browse())
-            by_route[message.route] |= message
-        for route_key, route_messages in by_route.items():
-            route = table.get(route_key)
-            if route is None:
-                for message in route_messages:
-                    message._mark_failed(
-                        404, "Not Found", f"The route {route_key} no longer exists.",
-                        unexpected=True,
-                    )
-                continue
-            if route.batch_handler and self._process_in_bulk(route, route_messages):
-                continue
-            for message in route_messages:
-                message._api_process_now(route)
-
-    def _process_in_bulk(self, route, messages):
-        """All of ``messages`` through ``route.batch_handler`` in one
-        savepoint; False (nothing kept) when it raised."""
-        dispatcher = self.env["integration.api.dispatcher"].sudo()
-        requests = [message._api_request(route) for message in messages]
-        try:
-            with self.env.cr.savepoint():
-                outcomes = dispatcher._api_call_batch_handler(route, requests)
-                if len(outcomes) != len(messages):
-                    raise ValueError(
-                        f"{route.batch_handler} returned {len(outcomes)} outcomes "
-                        f"for {len(messages)} messages"
-                    )
-                for message, outcome in zip(messages, outcomes, strict=True):
-                    message._api_record_outcome(outcome, resolve=False)
-                done = messages.filtered(lambda message: message.state == "done")
-                self.env["integration.exception"].resolve_for(done)
-        except Exception as error:  # pylint: disable=broad-exception-caught
-            # whatever broke the batch, each message gets its own chance
-            if classify_exception(error) == RETRY_NOW:
-                raise
-            _logger.warning(
-                "Batch of %s messages on %s failed, processing them one by one",
-                len(messages), route.key, exc_info=True,
-            )
-            return False
-        return True
 
     # ------------------------------------------------------------------
     # Safety net

@@ -4,19 +4,20 @@ import logging
 from odoo import api, models, tools
 from odoo.tools.misc import file_open
 
-from ..tools.docs_html import render_docs
 from ..tools.openapi import build_openapi
-from ..tools.problems import PROBLEM_TYPES
-from ..tools.request import ApiError, ApiResult
+from ..tools.request import ApiResult
 from ..tools.routes import ApiRoute, RouteTable
 
 _logger = logging.getLogger(__name__)
 
 
 class IntegrationApiRouter(models.AbstractModel):
-    """The resource registry of ``/api/v1``.
+    """The resource registry of ``/api/v1``: routes, schemas, the OpenAPI
+    document. Handlers are methods of resource models
+    (``integration.api.<name>.resource``), called by
+    ``integration.api.runner``.
 
-    Modules add resources by inheriting this model::
+    Modules add resources by inheriting this model (see ``readme/USAGE.md``)::
 
         class IntegrationApiRouter(models.AbstractModel):
             _inherit = "integration.api.router"
@@ -24,9 +25,10 @@ class IntegrationApiRouter(models.AbstractModel):
             def _api_routes(self):
                 return super()._api_routes() + [
                     ApiRoute("POST", "/orders", "orders:write",
-                             "sale.order._api_create_order",
+                             "integration.api.order.resource._api_create",
                              request_schema="my_module/schemas/api/order.create.json",
-                             success_status=201, idempotent=True, keep_message=True),
+                             success_status=201, idempotent=True, keep_message=True,
+                             reference="/external_ref"),
                 ]
     """
 
@@ -36,23 +38,24 @@ class IntegrationApiRouter(models.AbstractModel):
     def _api_routes(self):
         """Every route of the API; extend with ``super()._api_routes() + [...]``."""
         router = "integration.api.router"
+        meta = "integration.api.meta.resource"
         return [
             ApiRoute("GET", "/health", None, f"{router}._api_health", public=True,
                      summary="Health: database, job runner, backlogs", tags=("meta",),
                      response_schema="integration_api/schemas/api/health.response.json"),
-            ApiRoute("GET", "/openapi.json", None, f"{router}._api_openapi", public=True,
+            ApiRoute("GET", "/openapi.json", None, f"{meta}._api_openapi", public=True,
                      summary="This OpenAPI 3.1 document", tags=("meta",)),
-            ApiRoute("GET", "/docs", None, f"{router}._api_docs", public=True,
+            ApiRoute("GET", "/docs", None, f"{meta}._api_docs", public=True,
                      summary="Human-readable documentation (HTML)", tags=("meta",)),
-            ApiRoute("GET", "/problems/{slug}", None, f"{router}._api_problem_type",
+            ApiRoute("GET", "/problems/{slug}", None, f"{meta}._api_problem_type",
                      public=True, summary="Meaning of a problem type", tags=("meta",)),
-            ApiRoute("GET", "/ping", "", f"{router}._api_ping",
+            ApiRoute("GET", "/ping", "", f"{meta}._api_ping",
                      summary="Check a key: returns its system and scopes", tags=("meta",),
                      response_schema="integration_api/schemas/api/ping.response.json"),
-            ApiRoute("GET", "/messages/{id}", "", "integration.api.message._api_get_message",
+            ApiRoute("GET", "/messages/{id}", "", "integration.api.message.resource._api_get",
                      summary="Status and result of a kept message", tags=("messages",),
                      response_schema="integration_api/schemas/api/message.status.json"),
-            ApiRoute("GET", "/events", "events:read", "integration.event._api_events_feed",
+            ApiRoute("GET", "/events", "events:read", "integration.api.event.resource._api_feed",
                      summary="Pull the event feed (CloudEvents), page by page",
                      tags=("events",),
                      query_schema="integration_api/schemas/api/events.query.json",
@@ -102,33 +105,9 @@ class IntegrationApiRouter(models.AbstractModel):
         )
 
     # ------------------------------------------------------------------
-    # Built-in resources
+    # Health (the other built-in resources are models of their own:
+    # integration.api.meta/message/event.resource)
     # ------------------------------------------------------------------
-    def _api_base_url(self, api_request):
-        return self.sudo().get_base_url()
-
-    def _api_openapi(self, api_request):
-        return ApiResult(200, self._api_openapi_document(self._api_base_url(api_request)))
-
-    def _api_docs(self, api_request):
-        html = render_docs(self._api_openapi_document(self._api_base_url(api_request)))
-        return ApiResult(200, html, headers={"Content-Type": "text/html; charset=utf-8"})
-
-    def _api_problem_type(self, api_request):
-        slug = api_request.path_params["slug"]
-        if slug not in PROBLEM_TYPES:
-            raise ApiError(404, "Not Found", "Unknown problem type.", problem_type="not-found")
-        status, title, meaning = PROBLEM_TYPES[slug]
-        return ApiResult(200, {"type": slug, "status": status, "title": title,
-                               "description": meaning})
-
-    def _api_ping(self, api_request):
-        return ApiResult(200, {
-            "system": api_request.system_code or api_request.system.code,
-            "scopes": sorted(api_request.scopes),
-            "request_id": api_request.correlation_id,
-        })
-
     def _api_health(self, api_request):
         """What the suite's health hooks say (``integration.health``).
 

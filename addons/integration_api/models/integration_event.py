@@ -1,51 +1,28 @@
-import base64
-import binascii
-
 from odoo import api, models
 from odoo.tools import SQL
 
-from ..tools.request import ApiError, ApiResult
-
-CURSOR_PREFIX = "evt:"
-
-
-def encode_cursor(event_id):
-    """Opaque, URL-safe cursor for "after this event"."""
-    return base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{event_id}".encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor):
-    """The event id of a cursor; ``ApiError`` 400 when it is not one of ours."""
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if text.startswith(CURSOR_PREFIX):
-            return int(text[len(CURSOR_PREFIX):])
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        pass
-    raise ApiError(400, "Bad Request", "The 'after' cursor is not valid; use a 'next' value "
-                   "from a previous page.", problem_type="malformed-request",
-                   errors=[{"pointer": "/after", "detail": "invalid cursor"}])
-
 
 class IntegrationEvent(models.Model):
+    """The pull feed's query; ``GET /api/v1/events`` serves it through
+    ``integration.api.event.resource``."""
+
     _inherit = "integration.event"
 
     @api.model
-    def _api_events_feed(self, api_request):
-        """``GET /api/v1/events``: published events of the key's company that
-        its system may see (``event_feed_scope``), in id order.
+    def _integration_feed_page(self, system, after=0, limit=100, types=None):
+        """A page of the pull feed of ``system``: published events of its
+        company that it may see (``event_feed_scope``), in id order, after
+        the event id ``after``.
 
         Ids are handed out when rows are inserted, not when they commit: an
         event with a lower id may become visible after a higher one. A page
         therefore stops before the first event whose inserting transaction
         may still have older, uncommitted neighbours (``xmin`` not older
         than the oldest running transaction), so a cursor never skips one.
+
+        :param types: event type codes to keep (``None``: all)
+        :return: ``(events, has_more)``
         """
-        query = api_request.query
-        after = decode_cursor(query["after"]) if query.get("after") else 0
-        limit = query.get("limit") or 100
-        system = api_request.system
-        types = query.get("types") or None
         self.env.cr.execute(SQL(
             """SELECT id, (age(xmin) = 0 OR age(xmin) > age(
                           mod(pg_snapshot_xmin(pg_current_snapshot())::text::bigint,
@@ -65,10 +42,4 @@ class IntegrationEvent(models.Model):
             if not settled:
                 break
             ids.append(event_id)
-        has_more = len(rows) > len(ids)
-        events = self.sudo().browse(ids)
-        return ApiResult(200, {
-            "items": [event.to_cloudevent() for event in events],
-            "next": encode_cursor(ids[-1]) if ids else query.get("after") or None,
-            "has_more": has_more,
-        })
+        return self.sudo().browse(ids), len(rows) > len(ids)

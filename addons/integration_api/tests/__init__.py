@@ -7,6 +7,7 @@ from . import (
     test_idempotency,
     test_openapi,
     test_rate_counter,
+    test_runner,
     test_technical_user,
     test_tools,
 )

@@ -34,7 +34,7 @@ class TestEventFeed(ApiHttpCase):
 
     def start_cursor(self):
         """A cursor just before our events (the database may hold older ones)."""
-        from ..models.integration_event import encode_cursor
+        from ..models.integration_api_event_resource import encode_cursor
 
         return encode_cursor(self.before)
 

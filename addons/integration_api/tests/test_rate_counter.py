@@ -3,7 +3,7 @@
 HttpCase runs every request on the test cursor, so what matters in
 production (one counter connection per worker, statements committed at
 once, parallel requests of one key) is tested here one level down: threads
-with their own counter connections run the dispatcher's statement.
+with their own counter connections run the key lookup statement.
 """
 
 import threading
@@ -50,7 +50,7 @@ class TestRateCounter(TransactionCase):
 
     def fetch(self, connections, scope="orders:write", secret=None, now=None):
         public_id, real_secret = self.token_parts
-        query = self.env["integration.api.dispatcher"]._api_fetch_key_sql(
+        query = self.env["integration.api.key"]._api_fetch_key_sql(
             public_id, secret or real_secret, scope, now or time.time())
         return connections.execute(self.dbname, query, prepare_as="integration_api_fetch_key")
 

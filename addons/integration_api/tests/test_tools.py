@@ -86,6 +86,18 @@ class TestRouteTable(BaseCase):
                          batch_handler="s.o._many")
         self.assertEqual(route.batch_handler, "s.o._many")
 
+    def test_a_reference_is_a_body_pointer_or_a_path_parameter(self):
+        for wrong in ("external_ref", "{ref", "ref}"):
+            with self.assertRaises(ValueError):
+                ApiRoute("POST", "/orders", "x", "s.o._c", reference=wrong)
+        route = ApiRoute("POST", "/orders", "x", "s.o._c", reference="/customer/code")
+        self.assertEqual(route.reference_of({}, {"customer": {"code": "C-1"}}), "C-1")
+        self.assertEqual(route.reference_of({}, {"customer": "C-1"}), None)
+        self.assertEqual(route.reference_of({}, None), None)
+        long_ref = route.reference_of({}, {"customer": {"code": "x" * 1000}})
+        self.assertEqual(len(long_ref), 255, "an indexed column")
+        self.assertIsNone(ApiRoute("GET", "/o", "x", "s.o._c").reference_of({}, {"a": 1}))
+
     def test_head_falls_back_to_get_and_trailing_slash(self):
         table = RouteTable([ApiRoute("GET", "/a/{x}", "", "m.o._h")])
         self.assertEqual(table.match("HEAD", "/a/1/")[1], {"x": "1"})

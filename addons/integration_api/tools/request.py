@@ -56,7 +56,8 @@ class ApiResult:
     :param defer: the kept message is queued, not done: the route's
         ``batch_handler`` processes it later (the answer is usually ``202``)
     :param reference: the partner's reference of what the message is about
-        (an order's external reference), stored on the kept message
+        (an order's external reference), stored on the kept message (a
+        route's ``reference`` keeps it from the message's arrival already)
     """
 
     status: int = 200

@@ -1,18 +1,20 @@
 """The resource registry contract: what a module declares to expose an endpoint.
 
 Modules add routes to ``integration.api.router._api_routes()``; the
-dispatcher matches requests against a :class:`RouteTable` built from them.
+dispatcher matches requests against a :class:`RouteTable` built from them
+and ``integration.api.runner`` calls the route's handler.
 
+>>> ORDERS = "integration.api.order.resource"
 >>> table = RouteTable([
-...     ApiRoute("GET", "/orders/{ref}", "orders:read", "sale.order._api_get"),
-...     ApiRoute("POST", "/orders", "orders:write", "sale.order._api_create"),
-...     ApiRoute("GET", "/orders/search", "orders:read", "sale.order._api_search"),
+...     ApiRoute("GET", "/orders/{ref}", "orders:read", f"{ORDERS}._api_get"),
+...     ApiRoute("POST", "/orders", "orders:write", f"{ORDERS}._api_create"),
+...     ApiRoute("GET", "/orders/search", "orders:read", f"{ORDERS}._api_search"),
 ... ])
 >>> route, params = table.match("GET", "/orders/S00042")
 >>> route.handler, params
-('sale.order._api_get', {'ref': 'S00042'})
+('integration.api.order.resource._api_get', {'ref': 'S00042'})
 >>> table.match("GET", "/orders/search")[0].handler
-'sale.order._api_search'
+'integration.api.order.resource._api_search'
 >>> try:
 ...     table.match("DELETE", "/orders")
 ... except MethodNotAllowed as exc:
@@ -31,6 +33,7 @@ from dataclasses import dataclass, field
 __all__ = ["ApiRoute", "MethodNotAllowed", "RouteNotFound", "RouteTable"]
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+REFERENCE_MAX = 255  # a kept message's reference is indexed
 _PARAM = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -43,9 +46,10 @@ class ApiRoute:
         e.g. ``"/orders/{ref}"``
     :param scope: the API key scope required (e.g. ``"orders:write"``);
         empty means any valid key of an active system
-    :param handler: ``"<model>.<method>"``; called as
-        ``env[model].with_user(system user).<method>(api_request)`` and
-        returns an :class:`~.request.ApiResult`
+    :param handler: ``"<model>.<method>"``, a method of the resource model
+        (``integration.api.<name>.resource``); ``integration.api.runner``
+        calls it as ``env[model].with_user(system user).<method>(api_request)``
+        and it returns an :class:`~.request.ApiResult`
     :param request_schema: JSON Schema of the body: a dict, or a path inside
         the addons path (``"my_module/schemas/api/order.create.json"``)
     :param query_schema: JSON Schema of the query string (values are coerced
@@ -66,6 +70,10 @@ class ApiRoute:
         order, an :class:`~.request.ApiResult` or the ``IntegrationError``
         of each; raising makes the queue process that batch one message at a
         time through ``handler``
+    :param reference: where the partner's own reference of what a kept
+        message is about lies: a JSON pointer into the body
+        (``"/external_ref"``) or a path parameter (``"{ref}"``). It is kept
+        on the message from the start (searchable, whatever the outcome).
     """
 
     method: str
@@ -84,6 +92,7 @@ class ApiRoute:
     idempotency_required: bool = False
     description: str = ""
     batch_handler: str | None = None
+    reference: str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "method", self.method.upper())
@@ -95,6 +104,12 @@ class ApiRoute:
                 raise ValueError(f"API route handler must be 'model.method': {handler!r}")
         if self.batch_handler and not self.keep_message:
             raise ValueError("A batch_handler processes kept messages: set keep_message")
+        if self.reference and not (
+            self.reference.startswith("/") or _PARAM.fullmatch(self.reference)
+        ):
+            raise ValueError(
+                f"API route reference must be '/pointer' or '{{param}}': {self.reference!r}"
+            )
 
     @property
     def handler_model(self):
@@ -113,6 +128,40 @@ class ApiRoute:
         """A stable OpenAPI ``operationId``, e.g. ``get_orders_ref``."""
         words = re.findall(r"[A-Za-z0-9]+", self.path)
         return "_".join([self.method.lower(), *words]) or self.method.lower()
+
+    def reference_of(self, path_params, body):
+        """The partner's reference named by :attr:`reference`, stripped, at
+        most :data:`REFERENCE_MAX` characters; ``None`` when absent.
+
+        >>> route = ApiRoute("POST", "/orders", None, "m.h", reference="/external_ref")
+        >>> route.reference_of({}, {"external_ref": " SHOP-1 "})
+        'SHOP-1'
+        >>> route.reference_of({}, {"lines": []}) is None
+        True
+        >>> ApiRoute("PUT", "/customers/{ref}", None, "m.h",
+        ...          reference="{ref}").reference_of({"ref": "C-9"}, None)
+        'C-9'
+        >>> ApiRoute("POST", "/x", None, "m.h", reference="/lines/0/sku").reference_of(
+        ...     {}, {"lines": [{"sku": 42}]})
+        '42'
+        """
+        if not self.reference:
+            return None
+        if self.reference.startswith("/"):
+            value = body
+            for token in self.reference[1:].split("/"):
+                token = token.replace("~1", "/").replace("~0", "~")
+                if isinstance(value, dict):
+                    value = value.get(token)
+                elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+                    value = value[int(token)]
+                else:
+                    value = None
+        else:
+            value = (path_params or {}).get(self.reference[1:-1])
+        if value is None or isinstance(value, (dict, list, bool)):
+            return None
+        return str(value).strip()[:REFERENCE_MAX] or None
 
     @property
     def key(self):

@@ -4,6 +4,8 @@ from . import stock_warehouse
 from . import sale_order
 from . import stock_picking
 from . import sale_order_intake
+from . import sale_order_channel_view
+from . import integration_api_order_resource
 from . import integration_api_router
 from . import integration_mapping
 from . import integration_system

@@ -3,11 +3,12 @@ from odoo import models
 from odoo.addons.integration_api.tools.routes import ApiRoute
 
 SCHEMAS = "integration_distribution/schemas/api"
-ORDER = "sale.order"
+ORDER = "integration.api.order.resource"
 
 
 class IntegrationApiRouter(models.AbstractModel):
-    """The order resource of ``/api/v1``: handlers live on ``sale.order``."""
+    """The routes of the order resource of ``/api/v1``; its handlers are
+    ``integration.api.order.resource`` (``integration_api_order_resource.py``)."""
 
     _inherit = "integration.api.router"
 
@@ -17,7 +18,7 @@ class IntegrationApiRouter(models.AbstractModel):
                 "POST",
                 "/orders",
                 "orders:write",
-                f"{ORDER}._api_create_order",
+                f"{ORDER}._api_create",
                 summary="Create an order (the same external_ref again returns it)",
                 description="Codes are the partner's own, translated by the code "
                 "mappings of the system. An unmapped code or an order Odoo cannot "
@@ -32,14 +33,15 @@ class IntegrationApiRouter(models.AbstractModel):
                 success_status=201,
                 idempotent=True,
                 keep_message=True,
-                batch_handler=f"{ORDER}._api_create_orders_batch",
+                batch_handler=f"{ORDER}._api_create_batch",
+                reference="/external_ref",
                 tags=("orders",),
             ),
             ApiRoute(
                 "GET",
                 "/orders/{ref}",
                 "orders:read",
-                f"{ORDER}._api_get_order",
+                f"{ORDER}._api_get",
                 summary="Status of an order, by external_ref or Odoo number, "
                 "with its shipments and tracking",
                 response_schema=f"{SCHEMAS}/order.status.json",
@@ -49,7 +51,7 @@ class IntegrationApiRouter(models.AbstractModel):
                 "POST",
                 "/orders/{ref}/cancel",
                 "orders:write",
-                f"{ORDER}._api_cancel_order",
+                f"{ORDER}._api_cancel",
                 summary="Cancel an order that has not shipped yet",
                 response_schema=f"{SCHEMAS}/order.status.json",
                 idempotent=True,

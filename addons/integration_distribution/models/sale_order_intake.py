@@ -1,10 +1,6 @@
-from psycopg2 import errors as pg_errors
-
 from odoo import api, models
 from odoo.exceptions import UserError
 
-from odoo.addons.integration_api.tools.prefer import RESPOND_ASYNC
-from odoo.addons.integration_api.tools.request import ApiError, ApiResult
 from odoo.addons.integration_core.exceptions import (
     BusinessRuleError,
     IntegrationError,
@@ -12,27 +8,27 @@ from odoo.addons.integration_core.exceptions import (
 )
 from odoo.addons.integration_core.tools.mapping_codes import normalize_code
 
-from ..tools import order_intake, payloads
+from ..tools import order_intake
 from ..tools.batch_memo import BATCH_MEMO, BatchMemo
 
-EXTERNAL_REF_CONSTRAINT = "sale_order_integration_external_ref_uniq"
 # The system's technical user does not follow what the intake creates
 # (orders, their deliveries, new contacts): it never reads a chatter.
 INTAKE_CONTEXT = {"mail_create_nosubscribe": True}
 # Deliveries made by the confirmation log no "Transfer created" note: their
 # first message already says which order they come from.
 CONFIRM_CONTEXT = {"mail_create_nolog": True}
-ORDERS_ROUTE = "POST /orders"
 
 
 class SaleOrder(models.Model):
-    """The channel order intake: what ``/api/v1/orders`` does, without HTTP.
+    """The channel order intake: a partner's order payload to Odoo orders.
 
-    Kept apart from ``sale_order.py`` (the event producer) because it is the
-    inbound side: the API handlers only parse, call these methods and render.
-    Codes are translated by ``integration.mapping``; a code nobody mapped
-    raises :class:`UnmappedCodeError` with the JSON pointer of the code, a
-    valid order Odoo cannot take raises :class:`BusinessRuleError`: the API
+    What ``POST /api/v1/orders`` does, without HTTP: the resource
+    (``integration.api.order.resource``) calls these methods and renders
+    what they return. Kept apart from ``sale_order.py`` (the event producer)
+    and ``sale_order_channel_view.py`` (status, view and cancel). Codes are
+    translated by ``integration.mapping``; a code nobody mapped raises
+    :class:`UnmappedCodeError` with the JSON pointer of the code, a valid
+    order Odoo cannot take raises :class:`BusinessRuleError`: the API
     framework keeps the message and opens an exception for both.
     """
 
@@ -461,314 +457,3 @@ class SaleOrder(models.Model):
                 ),
                 pointer="/currency",
             )
-
-    # ------------------------------------------------------------------
-    # Read and cancel
-    # ------------------------------------------------------------------
-    @api.model
-    def _integration_find_for_channel(self, system, ref):
-        """The order ``ref`` names for ``system``: its external reference, or
-        the Odoo number of one of the system's orders. Empty when unknown."""
-        order = self._integration_find_by_external_ref(system, normalize_code(ref))
-        if order:
-            return order
-        order = self.sudo().search(
-            [("integration_system_id", "=", system.id), ("name", "=", ref)], limit=1
-        )
-        return self.browse(order.id)
-
-    def _integration_is_delivered(self):
-        """Hook: proof of delivery received for every shipment.
-
-        Delivery milestones (``delivery.confirmed``) will set it; until then
-        an order is at most ``shipped``.
-        """
-        self.ensure_one()
-        return False
-
-    def _integration_channel_status(self):
-        """One of :data:`~..tools.order_intake.ORDER_STATUSES`."""
-        self.ensure_one()
-        order = self.sudo()
-        deliveries = [
-            {
-                "state": picking.state,
-                "shipped": picking.state == "done"
-                and any(move.quantity > 0 for move in picking.move_ids),
-            }
-            for picking in order.picking_ids
-            if picking.picking_type_code == "outgoing"
-        ]
-        return order_intake.order_status(
-            order.state,
-            order.invoice_status,
-            deliveries,
-            delivered=order._integration_is_delivered(),
-        )
-
-    def _integration_channel_view(self):
-        """What ``GET /api/v1/orders/{ref}`` answers for this order."""
-        self.ensure_one()
-        order = self.sudo()
-        system = order.integration_system_id
-        Mapping = self.env["integration.mapping"]
-        lines = order.order_line.filtered(lambda line: not line.display_type)
-        skus = Mapping.codes_for(system, lines.product_id, "product")
-        shipments = []
-        for picking in order.picking_ids.filtered(
-            lambda p: p.picking_type_code == "outgoing" and p.state != "cancel"
-        ):
-            carrier = picking._integration_carrier()
-            shipments.append(
-                {
-                    "picking_ref": picking.name,
-                    "state": picking.state,
-                    "date_done": payloads.iso_date(picking.date_done),
-                    "scheduled_date": payloads.iso_date(picking.scheduled_date),
-                    "carrier": carrier.name if carrier else None,
-                    "tracking_ref": payloads.nullable(
-                        picking["carrier_tracking_ref"]
-                        if "carrier_tracking_ref" in picking._fields
-                        else None
-                    ),
-                    "lines": [
-                        {
-                            "sku": skus.get(move.product_id.id),
-                            "quantity": move.quantity
-                            if picking.state == "done"
-                            else move.product_uom_qty,
-                        }
-                        for move in picking.move_ids
-                        if move.state != "cancel"
-                    ],
-                }
-            )
-        return {
-            "id": order.id,
-            "order_ref": order.name,
-            "external_ref": order.integration_external_ref or None,
-            "client_order_ref": order.client_order_ref or None,
-            "status": self._integration_channel_status(),
-            "currency": order.currency_id.name,
-            "amount_total": payloads.money(
-                order.amount_total, order.currency_id.decimal_places
-            ),
-            "requested_date": payloads.iso_date(order.commitment_date),
-            "lines": [
-                {
-                    "sku": skus.get(line.product_id.id),
-                    "product": line.product_id.display_name,
-                    "qty": line.product_uom_qty,
-                    "qty_delivered": line.qty_delivered,
-                    "qty_invoiced": line.qty_invoiced,
-                    "uom": line.product_uom.name,
-                }
-                for line in lines
-            ],
-            "shipments": shipments,
-        }
-
-    def _integration_cancel_from_channel(self):
-        """Cancel at the partner's request; a no-op when already cancelled.
-
-        :raise BusinessRuleError: something was already shipped or invoiced
-        """
-        self.ensure_one()
-        if self.state == "cancel":
-            return self
-        status = self._integration_channel_status()
-        if status in ("partially_shipped", "shipped", "delivered", "invoiced"):
-            raise BusinessRuleError(
-                self.env._(
-                    "Order %(order)s is already %(status)s and cannot be cancelled.",
-                    order=self.name,
-                    status=status.replace("_", " "),
-                )
-            )
-        self.with_context(disable_cancel_warning=True).action_cancel()
-        return self
-
-    # ------------------------------------------------------------------
-    # /api/v1/orders handlers (see models/integration_api_router.py)
-    # ------------------------------------------------------------------
-    @api.model
-    def _api_create_order(self, api_request):
-        """``POST /orders``: 201 with the order, 200 when it already existed;
-        202 when queued (the system's intake mode, or ``Prefer: respond-async``)."""
-        if api_request.can_defer and self._api_order_intake_queued(api_request):
-            return self._api_queue_order(api_request)
-        try:
-            order, created = self._integration_create_from_channel(
-                api_request.system, api_request.body
-            )
-        except pg_errors.UniqueViolation as error:
-            if error.diag.constraint_name != EXTERNAL_REF_CONSTRAINT:
-                raise
-            # another request is creating the same order right now
-            raise ApiError(
-                409,
-                "Conflict",
-                "An order with this external_ref is being created by another "
-                "request; retry to get it.",
-                problem_type="conflict",
-                headers={"Retry-After": "1"},
-            ) from None
-        return self._api_order_result(order, created)
-
-    @api.model
-    def _api_order_result(self, order, created, reference=None):
-        return ApiResult(
-            201 if created else 200,
-            order._integration_channel_view(),
-            headers={"Location": f"/api/v1/orders/{order.name}"},
-            records=order,
-            reference=reference,
-        )
-
-    @api.model
-    def _api_order_intake_queued(self, api_request):
-        return (
-            api_request.system.order_intake_mode == "queued"
-            or RESPOND_ASYNC in api_request.prefer
-        )
-
-    @api.model
-    def _api_queue_order(self, api_request):
-        """Keep the order for the batch job: 202 with the links to follow.
-
-        A resend while the first is still queued (or waits for a fix) points
-        to the first message instead of queueing the order twice.
-        """
-        system = api_request.system
-        ref = normalize_code(api_request.body["external_ref"])
-        existing = self._integration_find_by_external_ref(system, ref)
-        if existing:
-            return self._api_order_result(existing, created=False, reference=ref)
-        earlier = self._api_waiting_order_message(system, ref)
-        message = earlier or api_request.message
-        resource_url = f"/api/v1/orders/{ref}"
-        return ApiResult(
-            202,
-            {
-                "message_id": message.id,
-                "status": "queued" if message.state in ("received", "queued") else message.state,
-                "status_url": f"/api/v1/messages/{message.id}",
-                "reference": ref,
-                "resource_url": resource_url,
-            },
-            headers={"Location": resource_url, "Preference-Applied": RESPOND_ASYNC},
-            defer=not earlier,
-            reference=ref,
-        )
-
-    @api.model
-    def _api_waiting_order_message(self, system, ref):
-        """The system's kept order message for ``ref`` not processed yet."""
-        return (
-            self.env["integration.api.message"]
-            .sudo()
-            .search(
-                [
-                    ("system_id", "=", system.id),
-                    ("route", "=", ORDERS_ROUTE),
-                    ("reference", "=", ref),
-                    ("state", "in", ("queued", "needs_fix", "failed")),
-                ],
-                order="id",
-                limit=1,
-            )
-        )
-
-    @api.model
-    def _api_create_orders_batch(self, api_requests):
-        """Batch handler of ``POST /orders``: the queued orders of one system."""
-        system = api_requests[0].system
-        outcomes = self.with_context(
-            integration_correlation_ids={
-                normalize_code(request.body["external_ref"]): request.correlation_id
-                for request in api_requests
-            }
-        )._integration_create_many_from_channel(
-            system, [request.body for request in api_requests]
-        )
-        return [
-            outcome
-            if isinstance(outcome, IntegrationError)
-            else ApiResult(
-                201 if outcome[1] else 200,
-                outcome[0]._integration_channel_summary(),
-                records=outcome[0],
-            )
-            for outcome in outcomes
-        ]
-
-    def _integration_channel_summary(self):
-        """What a processed order message keeps as its result (the full view
-        is one ``GET /api/v1/orders/{ref}`` away)."""
-        self.ensure_one()
-        return {
-            "id": self.id,
-            "order_ref": self.name,
-            "external_ref": self.integration_external_ref or None,
-            "status": self._integration_channel_status(),
-            "order_url": f"/api/v1/orders/{self.name}",
-        }
-
-    @api.model
-    def _api_order_not_found(self, ref):
-        return ApiError(
-            404, "Not Found", f"No order {ref!r} from this system.", problem_type="not-found"
-        )
-
-    @api.model
-    def _api_get_order(self, api_request):
-        """``GET /orders/{ref}``: status, lines and shipments; an order still
-        queued or waiting for a fix answers with its message's status."""
-        ref = api_request.path_params["ref"]
-        order = self._integration_find_for_channel(api_request.system, ref)
-        if order:
-            return ApiResult(200, order._integration_channel_view(), records=order)
-        message = self._api_waiting_order_message(api_request.system, normalize_code(ref))
-        if message:
-            return ApiResult(200, self._api_order_message_view(message))
-        raise self._api_order_not_found(ref)
-
-    @api.model
-    def _api_order_message_view(self, message):
-        body = {
-            "id": None,
-            "order_ref": None,
-            "external_ref": message.reference,
-            "status": order_intake.message_order_status(message.state),
-            "message_id": message.id,
-            "lines": [],
-            "shipments": [],
-        }
-        if message.error:
-            body["detail"] = message.error
-        return body
-
-    @api.model
-    def _api_cancel_order(self, api_request):
-        """``POST /orders/{ref}/cancel``: 409 once something shipped, or while
-        the order is still queued."""
-        ref = api_request.path_params["ref"]
-        order = self._integration_find_for_channel(api_request.system, ref)
-        if not order:
-            if self._api_waiting_order_message(api_request.system, normalize_code(ref)):
-                raise ApiError(
-                    409,
-                    "Conflict",
-                    f"Order {ref!r} is not created yet (queued or waiting for a fix); "
-                    "retry once it is.",
-                    problem_type="conflict",
-                    headers={"Retry-After": "5"},
-                )
-            raise self._api_order_not_found(ref)
-        try:
-            order._integration_cancel_from_channel()
-        except BusinessRuleError as error:
-            raise ApiError(
-                409, "Conflict", error.message, problem_type="conflict"
-            ) from None
-        return ApiResult(200, order._integration_channel_view(), records=order)

@@ -8,6 +8,8 @@ from . import test_order_webhooks
 from . import test_order_intake
 from . import test_api_orders
 from . import test_api_orders_queued
+from . import test_api_orders_reference
+from . import test_order_resource
 from . import test_ui_tour
 from . import test_intake_batch
 from . import test_document_links

@@ -176,6 +176,7 @@ class TestQueuedOrdersApi(OrdersApiCase):
         with mute_logger(
             "odoo.addons.integration_api.models.integration_api_queue",
             "odoo.addons.integration_api.models.integration_api_message",
+            "odoo.addons.integration_api.models.integration_api_runner",
         ):
             self.assertEqual(self.drain(), "3 processed")
         self.assertEqual(self.orders("C-1-OK").state, "sale")
