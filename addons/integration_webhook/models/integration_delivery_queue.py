@@ -27,6 +27,7 @@ from odoo.addons.integration_core.tools.url_safety import UnsafeTargetError
 
 from ..tools import circuit as circuit_tools
 from ..tools import sender
+from ..tools.request_builder import build_request
 
 _logger = logging.getLogger(__name__)
 
@@ -174,7 +175,10 @@ class IntegrationDeliveryQueue(models.AbstractModel):
             # before it ends and enqueues the next job: nothing to wait for.
             return "busy: the running job takes what is due"
         try:
-            return self._drain_locked(subscription)
+            summary = self._drain_locked(subscription)
+            # before the lock goes: the next drain must see all of this one
+            self._commit()
+            return summary
         finally:
             if cr._cnx.get_transaction_status() == TRANSACTION_STATUS_INERROR:
                 cr.rollback()
@@ -231,49 +235,64 @@ class IntegrationDeliveryQueue(models.AbstractModel):
             addresses = subscription._check_url_safe()
         except UnsafeTargetError as exc:
             return deliveries._fail_unsent(f"refused by the SSRF guard: {exc}")
-        deliveries._prefetch_for_sending()
         signing = self.env["integration.subscription.secret"]._signing_material(subscription)
         if not any(signing):
             return deliveries._fail_unsent(
                 "no valid signing secret: use Rotate secret on the subscription"
             )
+        # Everything sending needs, read now as plain data: a commit clears
+        # the ORM cache, and reading the batch again after every chunk would
+        # cost more than the sending.
+        deliveries._prefetch_for_sending()
+        items = [
+            (delivery.id, delivery.event_id.to_cloudevent(), delivery.message_id)
+            for delivery in deliveries
+        ]
         extra = subscription._extra_headers()
-        chunk_size = subscription.max_in_flight
+        style = subscription.payload_style
+        hmac_secrets, ed_keys = signing
+        threshold, cooldown = subscription.failure_threshold, subscription.cooldown
+        chunk_size = parallel = subscription.max_in_flight
+        url, timeout, rate_limit = (
+            subscription.target_url, subscription.timeout, subscription.rate_limit
+        )
         unrecorded = []
         state = {"circuit": circuit, "sent": 0, "gone": False}
         deadline = time.monotonic() + DRAIN_TIME_BUDGET
 
-        def on_result(delivery, result):
-            unrecorded.append((delivery, result))
+        def prepare(item):
+            _delivery_id, envelope, message_id = item
+            return build_request(
+                envelope, style, message_id, int(time.time()), hmac_secrets, ed_keys, extra
+            )
+
+        def record():
+            """The outcomes so far, on records that prefetch only these."""
+            chunk = delivery_model.browse([delivery_id for delivery_id, _result in unrecorded])
+            delivery_model._record_results(
+                list(zip(chunk, [result for _id, result in unrecorded], strict=True))
+            )
+            unrecorded.clear()
+
+        def on_result(item, result):
+            unrecorded.append((item[0], result))
             state["sent"] += 1
             state["gone"] = state["gone"] or result.outcome == "gone"
             state["circuit"] = circuit_tools.after_result(
-                state["circuit"],
-                result.outcome == "success",
-                time.time(),
-                subscription.failure_threshold,
-                subscription.cooldown,
+                state["circuit"], result.outcome == "success", time.time(), threshold, cooldown
             )
             if len(unrecorded) >= chunk_size:
-                delivery_model._record_results(unrecorded)
-                unrecorded.clear()
+                record()
                 self._commit()
             blocked = circuit_tools.allows(state["circuit"], time.time()) == 0
             in_time = time.monotonic() < deadline
             return result.outcome != "gone" and not blocked and in_time
 
         try:
-            with sender.SenderPool(subscription.max_in_flight, addresses) as pool:
-                pool.run(
-                    subscription.target_url,
-                    subscription.timeout,
-                    deliveries,
-                    lambda delivery: delivery._signed_request(signing, extra),
-                    on_result,
-                    rate_limit=subscription.rate_limit,
-                )
+            with sender.SenderPool(parallel, addresses) as pool:
+                pool.run(url, timeout, items, prepare, on_result, rate_limit=rate_limit)
         finally:
-            delivery_model._record_results(unrecorded)
+            record()
             self._store_circuit(subscription, state["circuit"])
         if state["gone"]:
             subscription._disable(self.env._("The endpoint answered 410 Gone."))

@@ -27,8 +27,8 @@ class TestDeliveryQueue(WebhookCase):
 
         with patch.object(type(Queue), "_commit", commit):
             self.assertEqual(self.drain(subscription), "10 sent")
-        self.assertEqual(recorded_at_commit, [4, 8])
-        self.assertEqual(len(subscription.delivery_ids.attempt_ids), 10)
+        # every 4 results, and the rest before the drain gives its lock back
+        self.assertEqual(recorded_at_commit, [4, 8, 10])
         self.assertEqual(set(subscription.delivery_ids.mapped("state")), {"delivered"})
 
     def test_retry_after_is_never_anticipated(self):
