@@ -2,7 +2,7 @@
     "name": "Integration Webhooks",
     "summary": "Signed outbound webhooks (Standard Webhooks) fed by the event outbox, "
     "delivered by queue_job with retries, circuit breaker, dead letters and replay",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Integrations",
     "license": "LGPL-3",
     "author": "Integration Backbone contributors",

@@ -1,13 +1,17 @@
 import time
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from odoo.addons.integration_core.models.integration_exception import OPEN_STATES
+
 from ..tools import retry as retry_tools
 from ..tools import sender
 from ..tools.request_builder import build_body, build_request
+
+EPOCH = datetime(1970, 1, 1)
 
 
 class IntegrationDelivery(models.Model):
@@ -61,6 +65,15 @@ class IntegrationDelivery(models.Model):
     replay_count = fields.Integer(readonly=True)
     attempt_ids = fields.One2many("integration.delivery.attempt", "delivery_id", readonly=True)
     payload_preview = fields.Text(compute="_compute_payload_preview")
+    dead_exception_id = fields.Many2one(
+        "integration.exception",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        copy=False,
+        help="The exception this delivery was reported dead in: it is resolved "
+        "when all its deliveries have been delivered.",
+    )
 
     def init(self):
         self.env.cr.execute(
@@ -118,7 +131,8 @@ class IntegrationDelivery(models.Model):
         subscription = self.subscription_id.sudo()
         addresses = subscription._check_url_safe()
         headers, body = self._signed_request(
-            subscription._signing_material(), subscription._extra_headers()
+            self.env["integration.subscription.secret"]._signing_material(subscription),
+            subscription._extra_headers(),
         )
         connection = sender.new_connection(subscription.target_url, addresses)
         try:
@@ -147,8 +161,13 @@ class IntegrationDelivery(models.Model):
             "response_excerpt": result.excerpt,
         }
 
-    def _result_vals(self, result, now):
-        """What an attempt changes on this delivery: delivered, retry later or dead."""
+    def _result_vals(self, result, now, now_ts):
+        """What an attempt changes on this delivery: delivered, retry later or dead.
+
+        :param now: the moment as a Datetime value (whole seconds)
+        :param now_ts: the same moment as epoch seconds, not rounded: a retry
+            is due no earlier than its delay after it
+        """
         attempts = self.attempt_count + 1
         vals = {
             "attempt_count": attempts,
@@ -165,7 +184,9 @@ class IntegrationDelivery(models.Model):
             if delay is None:
                 vals.update(state="dead", next_attempt_at=False)
             else:
-                vals["next_attempt_at"] = now + timedelta(seconds=delay)
+                vals["next_attempt_at"] = EPOCH + timedelta(
+                    seconds=retry_tools.due_at(now_ts, delay)
+                )
         return vals
 
     def _fail_unsent(self, error):
@@ -184,12 +205,15 @@ class IntegrationDelivery(models.Model):
         :param outcomes: list of ``(delivery, SendResult)``
         Identical updates (most successes of a batch) are written at once.
         """
+        if not outcomes:
+            return
+        now_ts = time.time()
         now = fields.Datetime.now()
         attempts = []
         groups = defaultdict(list)
         for delivery, result in outcomes:
             attempts.append(delivery._attempt_vals(result))
-            vals = delivery._result_vals(result, now)
+            vals = delivery._result_vals(result, now, now_ts)
             groups[tuple(sorted(vals.items()))].append(delivery.id)
         self.env["integration.delivery.attempt"].sudo().create(attempts)
         deliveries = self.browse()
@@ -202,11 +226,31 @@ class IntegrationDelivery(models.Model):
         replayed = deliveries.filtered(lambda d: d.state == "delivered" and d.replay_count)
         if replayed:
             self.env["integration.exception"].resolve_for(replayed)
+            replayed._resolve_dead_exceptions()
+
+    def _resolve_dead_exceptions(self):
+        """Resolve the dead-delivery exceptions of these (delivered)
+        deliveries whose deliveries have all been delivered now."""
+        exceptions = self.dead_exception_id.filtered(lambda e: e.state in OPEN_STATES)
+        if not exceptions:
+            return
+        self.flush_model(["state", "dead_exception_id"])
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT dead_exception_id FROM integration_delivery
+             WHERE dead_exception_id IN %s AND state != 'delivered'
+            """,
+            (tuple(exceptions.ids),),
+        )
+        waiting = {row[0] for row in self.env.cr.fetchall()}
+        exceptions.filtered(lambda e: e.id not in waiting).action_resolve(
+            self.env._("Every delivery it was about has been delivered.")
+        )
 
     def _report_dead(self):
         self.ensure_one()
         subscription = self.subscription_id
-        self.env["integration.exception"].report(
+        self.dead_exception_id = self.env["integration.exception"].report(
             kind="dead_delivery",
             title=self.env._(
                 "Webhooks to %(name)s could not be delivered", name=subscription.name
@@ -249,12 +293,13 @@ class IntegrationDelivery(models.Model):
                     "replay_count": delivery.replay_count + 1,
                 }
             )
-        self.sudo().subscription_id.filtered(lambda s: s.state == "active")._enqueue_drain()
+        self.env["integration.delivery.queue"]._enqueue(self.sudo().subscription_id)
         return True
 
     def _integration_reprocess(self):
+        """Replay; only queued, so the problem is gone only if already delivered."""
         self.action_replay()
-        return True
+        return all(delivery.state == "delivered" for delivery in self)
 
     @api.model
     def _cron_purge_delivered(self, batch_size=10000):

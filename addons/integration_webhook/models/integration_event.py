@@ -1,4 +1,5 @@
-from odoo import models
+from odoo import fields, models
+from odoo.tools.safe_eval import safe_eval
 
 
 class IntegrationEvent(models.Model):
@@ -6,9 +7,68 @@ class IntegrationEvent(models.Model):
 
     def _after_publish(self):
         result = super()._after_publish()
-        self.env["integration.subscription"]._fan_out(self)
+        self._fan_out()
         return result
 
+    # ------------------------------------------------------------------
+    # Fan-out from the outbox
+    # ------------------------------------------------------------------
+    def _fan_out(self):
+        """Create the deliveries of these events and enqueue their jobs.
+
+        Runs in the emitting transaction, so deliveries and jobs exist exactly
+        when the events do.
+
+        :return: the ``integration.delivery`` records created
+        """
+        deliveries = self.env["integration.delivery"].sudo()
+        subscriptions = self.env["integration.subscription"].sudo().search(
+            [
+                ("state", "in", ("active", "paused")),
+                ("event_type_ids", "in", self.event_type_id.ids),
+            ]
+        )
+        if not subscriptions:
+            return deliveries
+        vals_list = [
+            event._delivery_vals(subscription)
+            for subscription in subscriptions
+            for event in self._matching(subscription)
+        ]
+        deliveries = deliveries.create(vals_list)
+        to_send = deliveries.filtered(lambda d: d.state == "pending")
+        self.env["integration.delivery.queue"]._enqueue(to_send.subscription_id)
+        return deliveries
+
+    def _matching(self, subscription):
+        """The events of ``self`` that ``subscription`` receives: its event
+        types, its company, its record filter."""
+        candidates = self.filtered(
+            lambda e: e.event_type_id in subscription.event_type_ids
+            and (not e.company_id or e.company_id == subscription.company_id)
+        )
+        if not subscription.filter_domain or not candidates:
+            return candidates
+        domain = safe_eval(subscription.filter_domain)
+        by_model = candidates.filtered(lambda e: e.res_model == subscription.filter_model)
+        records = self.env[subscription.filter_model].sudo().browse(by_model.mapped("res_id"))
+        kept_ids = set(records.filtered_domain(domain).ids)
+        return by_model.filtered(lambda e: e.res_id in kept_ids)
+
+    def _delivery_vals(self, subscription):
+        """Values of the delivery of this event to ``subscription``."""
+        self.ensure_one()
+        return {
+            "event_id": self.id,
+            "subscription_id": subscription.id,
+            "company_id": subscription.company_id.id,
+            "state": "shadow" if subscription.shadow_mode else "pending",
+            "next_attempt_at": fields.Datetime.now(),
+        }
+
+    # ------------------------------------------------------------------
+    # Retention and replay
+    # ------------------------------------------------------------------
     def _filter_purgeable(self):
         """Keep events whose deliveries are still to be sent."""
         events = super()._filter_purgeable()

@@ -1,34 +1,25 @@
 import logging
-import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import config
 from odoo.tools.safe_eval import safe_eval
 
+from odoo.addons.integration_core.models.integration_exception import OPEN_STATES
 from odoo.addons.integration_core.tools.url_safety import (
     UnresolvableHostError,
     UnsafeTargetError,
     check_target_url,
 )
 
-from ..tools import circuit as circuit_tools
 from ..tools import retry as retry_tools
-from ..tools import sender
 
 _logger = logging.getLogger(__name__)
 
-DRAIN_CHANNEL = "root.integration_webhook"
 ALLOWED_NETWORKS_PARAM = "integration_webhook.allowed_networks"
 ALLOWED_NETWORKS_OPTION = "integration_webhook_allowed_networks"
-ADVISORY_LOCK_CLASS = 0x4957  # "IW": one drain at a time per subscription
-EPOCH = datetime(1970, 1, 1)
-# A drain stops taking new deliveries after this long, so that a slow endpoint
-# never holds a worker past limit_time_real; the rest goes in the next job.
-DRAIN_TIME_BUDGET = 30.0
-FOLLOW_UP_PRIORITY = 5  # queue_job's default is 10; lower runs first
 
 
 class IntegrationSubscription(models.Model):
@@ -311,317 +302,29 @@ class IntegrationSubscription(models.Model):
             )
         return secret._reveal_action()
 
-    def _signing_material(self):
-        """``(hmac secrets, ed25519 secret keys)`` valid now, newest first."""
-        self.ensure_one()
-        valid = self.env["integration.subscription.secret"].sudo().search(
-            [
-                ("subscription_id", "=", self.id),
-                "|",
-                ("expires_at", "=", False),
-                ("expires_at", ">", fields.Datetime.now()),
-            ],
-            order="id desc",
-        )
-        hmac_secrets, ed_keys = [], []
-        for secret in valid:
-            plain = secret._plaintext()
-            (hmac_secrets if secret.scheme == "v1" else ed_keys).append(plain)
-        if self.signing_scheme == "v1a":
-            hmac_secrets = []
-        else:
-            ed_keys = []
-        return hmac_secrets, ed_keys
-
     def _extra_headers(self):
         self.ensure_one()
         return {header.name: header._plaintext() for header in self.sudo().header_ids}
 
     # ------------------------------------------------------------------
-    # Fan-out from the outbox
-    # ------------------------------------------------------------------
-    @api.model
-    def _fan_out(self, events):
-        """Create the deliveries of ``events`` and enqueue their jobs.
-
-        Runs in the emitting transaction, so deliveries and jobs exist exactly
-        when the events do.
-        """
-        subscriptions = self.sudo().search(
-            [
-                ("state", "in", ("active", "paused")),
-                ("event_type_ids", "in", events.event_type_id.ids),
-            ]
-        )
-        if not subscriptions:
-            return self.env["integration.delivery"]
-        vals_list = []
-        for subscription in subscriptions:
-            for event in subscription._matching_events(events):
-                vals_list.append(subscription._delivery_vals(event))
-        deliveries = self.env["integration.delivery"].sudo().create(vals_list)
-        to_send = deliveries.filtered(lambda d: d.state == "pending")
-        to_send.subscription_id.filtered(lambda s: s.state == "active")._enqueue_drain()
-        return deliveries
-
-    def _matching_events(self, events):
-        self.ensure_one()
-        candidates = events.filtered(
-            lambda e: e.event_type_id in self.event_type_ids
-            and (not e.company_id or e.company_id == self.company_id)
-        )
-        if not self.filter_domain or not candidates:
-            return candidates
-        domain = safe_eval(self.filter_domain)
-        by_model = candidates.filtered(lambda e: e.res_model == self.filter_model)
-        records = self.env[self.filter_model].sudo().browse(by_model.mapped("res_id"))
-        kept_ids = set(records.filtered_domain(domain).ids)
-        return by_model.filtered(lambda e: e.res_id in kept_ids)
-
-    def _delivery_vals(self, event):
-        self.ensure_one()
-        return {
-            "event_id": event.id,
-            "subscription_id": self.id,
-            "company_id": self.company_id.id,
-            "state": "shadow" if self.shadow_mode else "pending",
-            "next_attempt_at": fields.Datetime.now(),
-        }
-
-    def _enqueue_drain(self, eta=None, priority=None):
-        """Make sure a drain job runs for each subscription (now or at ``eta``).
-
-        One job per transaction: it can only start after this transaction
-        commits, so it sees these deliveries, or finds another drain running
-        that began before and ends after that commit; that drain looks again
-        with a fresh cursor before it finishes (``_new_due_deliveries_exist``).
-        Sharing a pending job across transactions would open a window where
-        the shared job starts before this commit and nobody sees the delivery.
-        """
-        if not self:
-            return
-        if eta:
-            key_part = f"eta-{int(eta.timestamp())}"
-        else:
-            self.env.cr.execute("SELECT txid_current()")
-            key_part = f"tx-{self.env.cr.fetchone()[0]}"
-        for subscription in self:
-            subscription.with_delay(
-                channel=DRAIN_CHANNEL,
-                eta=eta,
-                priority=priority,
-                identity_key=f"integration_webhook.drain-{subscription.id}-{key_part}",
-                description=f"Webhooks to {subscription.name}",
-                max_retries=0,
-            )._drain()
-
-    # ------------------------------------------------------------------
-    # The job
+    # Sending: see integration.delivery.queue
     # ------------------------------------------------------------------
     def _drain(self):
-        """Send this subscription's due deliveries; the queue_job job.
+        """The queue_job job that sends this subscription's due deliveries.
 
-        Idempotent: it only takes deliveries still pending and due, locked
-        with SKIP LOCKED, so a second job for the same endpoint finds nothing
-        to do twice. Returns a short summary for the job's result.
+        Enqueued by ``integration.delivery.queue._enqueue``, which does the
+        work too: the job is declared on the subscription so that queue_job
+        shows the endpoint as the job's record (and jobs enqueued before the
+        queue model existed still run).
         """
         self.ensure_one()
-        subscription = self.sudo()
-        cr = self.env.cr
-        cr.execute(
-            "SELECT pg_try_advisory_xact_lock(%s, %s)", (ADVISORY_LOCK_CLASS, self.id)
-        )
-        if not cr.fetchone()[0]:
-            # The running drain looks for newer deliveries with a fresh cursor
-            # before it ends and enqueues the next job: nothing to wait for.
-            return "busy: the running job takes what is due"
-        if subscription.state != "active":
-            return f"not sent: subscription {subscription.state}"
-        now = time.time()
-        circuit = subscription._circuit()
-        allowed = circuit_tools.allows(circuit, now)
-        if allowed == 0:
-            subscription._schedule_next_drain()
-            return "circuit open: deliveries wait"
-        limit = allowed or subscription.batch_size
-        deliveries = subscription._lock_due_deliveries(limit)
-        if not deliveries:
-            subscription._schedule_next_drain()
-            return "nothing due"
-        sent = subscription._send_batch(deliveries, circuit)
-        subscription._schedule_next_drain()
-        return f"{sent} sent"
+        return self.env["integration.delivery.queue"]._drain(self)
 
-    def _lock_due_deliveries(self, limit):
-        self.env["integration.delivery"].flush_model()
-        self.env.cr.execute(
-            """
-            SELECT id FROM integration_delivery
-             WHERE subscription_id = %s AND state = 'pending'
-               AND next_attempt_at <= %s
-             ORDER BY id
-             LIMIT %s
-               FOR UPDATE SKIP LOCKED
-            """,
-            (self.id, fields.Datetime.now(), limit),
-        )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        return self.env["integration.delivery"].sudo().browse(ids)
+    def _delivery_vals(self, event):
+        """Values of the delivery of ``event`` to this subscription (the test
+        send uses it; fan-out is ``integration.event._fan_out``)."""
+        return event._delivery_vals(self)
 
-    def _send_batch(self, deliveries, circuit):
-        """POST the deliveries, ``max_in_flight`` in flight at a time over
-        keep-alive connections; stop when the circuit opens or the endpoint is
-        gone.
-
-        The ORM work (reading, signing, recording) stays on this thread and is
-        done in bulk; the pool threads only do HTTP.
-        """
-        self.ensure_one()
-        delivery_model = self.env["integration.delivery"]
-        try:
-            addresses = self._check_url_safe()
-        except UnsafeTargetError as exc:
-            return deliveries._fail_unsent(f"refused by the SSRF guard: {exc}")
-        deliveries._prefetch_for_sending()
-        signing = self._signing_material()
-        if not any(signing):
-            return deliveries._fail_unsent(
-                "no valid signing secret: use Rotate secret on the subscription"
-            )
-        extra = self._extra_headers()
-        outcomes = []
-        state = {"circuit": circuit}
-        deadline = time.monotonic() + DRAIN_TIME_BUDGET
-
-        def on_result(delivery, result):
-            outcomes.append((delivery, result))
-            state["circuit"] = circuit_tools.after_result(
-                state["circuit"],
-                result.outcome == "success",
-                time.time(),
-                self.failure_threshold,
-                self.cooldown,
-            )
-            blocked = circuit_tools.allows(state["circuit"], time.time()) == 0
-            in_time = time.monotonic() < deadline
-            return result.outcome != "gone" and not blocked and in_time
-
-        try:
-            with sender.SenderPool(self.max_in_flight, addresses) as pool:
-                pool.run(
-                    self.target_url,
-                    self.timeout,
-                    deliveries,
-                    lambda delivery: delivery._signed_request(signing, extra),
-                    on_result,
-                    rate_limit=self.rate_limit,
-                )
-        finally:
-            delivery_model._record_results(outcomes)
-            self._store_circuit(state["circuit"])
-        if any(result.outcome == "gone" for _delivery, result in outcomes):
-            self._disable(self.env._("The endpoint answered 410 Gone."))
-        return len(outcomes)
-
-    def _schedule_next_drain(self):
-        """Enqueue the job that sends what is left: now if some delivery is
-        due, else at the next retry, never before the circuit's cool-down."""
-        self.ensure_one()
-        if self.state != "active":
-            return
-        self.env["integration.delivery"].flush_model()
-        self.env.cr.execute(
-            """
-            SELECT MIN(next_attempt_at) FROM integration_delivery
-             WHERE subscription_id = %s AND state = 'pending'
-            """,
-            (self.id,),
-        )
-        next_at = self.env.cr.fetchone()[0]
-        now = fields.Datetime.now()
-        if (not next_at or next_at > now) and self._new_due_deliveries_exist(now):
-            next_at = now
-        if not next_at:
-            return
-        circuit = self._circuit()
-        if circuit.state == "open":
-            next_at = max(next_at, _dt(circuit.open_until))
-        if next_at <= now:
-            # ahead of the per-transaction jobs queued meanwhile: under load
-            # most of those find nothing left to do
-            self._enqueue_drain(priority=FOLLOW_UP_PRIORITY)
-        else:
-            self._enqueue_drain(eta=next_at)
-
-    def _new_due_deliveries_exist(self, now):
-        """Whether deliveries committed after this job's snapshot are due.
-
-        The job reads the database as it was when it started; deliveries
-        committed since, whose own job found this one busy, would otherwise
-        wait for that job's retry. A fresh cursor sees them; SKIP LOCKED
-        leaves out the rows this job is still holding. Nothing is written.
-        """
-        with self.env.registry.cursor() as cr:
-            cr.execute(
-                """
-                SELECT 1 FROM integration_delivery
-                 WHERE subscription_id = %s AND state = 'pending' AND next_attempt_at <= %s
-                 LIMIT 1
-                   FOR UPDATE SKIP LOCKED
-                """,
-                (self.id, now),
-            )
-            found = bool(cr.fetchone())
-            cr.rollback()
-        return found
-
-    # ------------------------------------------------------------------
-    # Circuit breaker
-    # ------------------------------------------------------------------
-    def _circuit(self):
-        self.ensure_one()
-        return circuit_tools.Circuit(
-            state="open" if self.circuit_state == "half_open" else self.circuit_state,
-            failures=self.consecutive_failures,
-            open_until=_ts(self.circuit_open_until),
-            cooldown=self.circuit_cooldown,
-            failing_since=_ts(self.failing_since),
-        )
-
-    def _store_circuit(self, circuit):
-        self.ensure_one()
-        vals = {
-            "circuit_state": circuit.state,
-            "consecutive_failures": circuit.failures,
-            "circuit_open_until": _dt(circuit.open_until),
-            "circuit_cooldown": int(circuit.cooldown),
-            "failing_since": _dt(circuit.failing_since),
-        }
-        now = fields.Datetime.now()
-        if circuit.failures == 0 and (
-            not self.last_success_at or now - self.last_success_at > timedelta(minutes=1)
-        ):
-            # at most once a minute: concurrent drains would fight over the row
-            vals["last_success_at"] = now
-        opened = circuit.state == "open" and self.circuit_state != "open"
-        changed = {
-            name: value
-            for name, value in vals.items()
-            if self._fields[name].convert_to_write(self[name], self) != value
-        }
-        if changed:
-            self.write(changed)
-        if opened:
-            _logger.info("circuit opened for webhook subscription %s", self.id)
-        if circuit.failing_since and self.disable_after_days:
-            failing_for = time.time() - circuit.failing_since
-            if failing_for > self.disable_after_days * 86400:
-                self._disable(
-                    self.env._(
-                        "Nothing but failures for %(days)s days.",
-                        days=self.disable_after_days,
-                    )
-                )
 
     def _disable(self, reason):
         """Stop sending, keep pending deliveries, tell the managers."""
@@ -678,6 +381,7 @@ class IntegrationSubscription(models.Model):
         self.write({"state": "paused"})
 
     def action_resume(self):
+        """Send again; the "disabled" exception is over, as the state is."""
         self.write(
             {
                 "state": "active",
@@ -688,16 +392,34 @@ class IntegrationSubscription(models.Model):
                 "failing_since": False,
             }
         )
-        self.sudo()._enqueue_drain()
+        self.env["integration.exception"].sudo().search(
+            [
+                ("fingerprint", "in", [f"subscription-disabled:{sub.id}" for sub in self]),
+                ("state", "in", OPEN_STATES),
+            ]
+        ).action_resolve(self.env._("Resumed by %(user)s", user=self.env.user.name))
+        self.env["integration.delivery.queue"]._enqueue(self.sudo())
 
     def _integration_reprocess(self):
-        """From the exception dashboard: resume and replay the dead deliveries."""
+        """From the exception dashboard: resume and replay the dead deliveries.
+
+        A replay is only queued: the dead-delivery exception is resolved
+        when its deliveries have been delivered (``integration.delivery``),
+        not here, unless none of them is left to deliver.
+        """
         self.action_resume()
-        dead = self.env["integration.delivery"].sudo().search(
+        deliveries = self.env["integration.delivery"].sudo()
+        deliveries.search(
             [("subscription_id", "in", self.ids), ("state", "=", "dead")]
+        ).action_replay()
+        return not deliveries.search_count(
+            [
+                ("subscription_id", "in", self.ids),
+                ("dead_exception_id.state", "in", OPEN_STATES),
+                ("state", "!=", "delivered"),
+            ],
+            limit=1,
         )
-        dead.action_replay()
-        return True
 
     def action_send_test_event(self):
         """Send one signed ``integration.ping`` now and show what happened."""
@@ -756,33 +478,8 @@ class IntegrationSubscription(models.Model):
         return action
 
     @api.model
+    @api.model
     def _cron_kick_pending(self):
-        """Safety net: enqueue a drain for overdue deliveries without a job.
-
-        Covers a job lost with its worker; queue_job requeues most such jobs
-        itself, this catches the rest within a few minutes.
-        """
-        self.env.flush_all()
-        self.env.cr.execute(
-            """
-            SELECT DISTINCT d.subscription_id FROM integration_delivery d
-              JOIN integration_subscription s ON s.id = d.subscription_id
-             WHERE d.state = 'pending' AND s.state = 'active'
-               AND d.next_attempt_at < %s
-            """,
-            (fields.Datetime.now() - timedelta(minutes=1),),
-        )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        self.browse(ids)._enqueue_drain()
-        return len(ids)
-
-
-def _ts(value):
-    """Naive UTC datetime -> epoch seconds (0 for empty)."""
-    return (value - EPOCH).total_seconds() if value else 0
-
-
-def _dt(timestamp):
-    """Epoch seconds -> naive UTC datetime (False for 0)."""
-    return (EPOCH + timedelta(seconds=timestamp)).replace(microsecond=0) if timestamp else False
-
+        """The cron's entry point (its record is ``noupdate``): see
+        ``integration.delivery.queue._cron_kick_pending``."""
+        return self.env["integration.delivery.queue"]._cron_kick_pending()

@@ -73,6 +73,29 @@ class IntegrationSubscriptionSecret(models.Model):
         )
         return secret
 
+    @api.model
+    def _signing_material(self, subscription):
+        """``(hmac secrets, ed25519 secret keys)`` of ``subscription`` valid
+        now, newest first; only those of its current scheme."""
+        valid = self.sudo().search(
+            [
+                ("subscription_id", "=", subscription.id),
+                "|",
+                ("expires_at", "=", False),
+                ("expires_at", ">", fields.Datetime.now()),
+            ],
+            order="id desc",
+        )
+        hmac_secrets, ed_keys = [], []
+        for secret in valid:
+            plain = secret._plaintext()
+            (hmac_secrets if secret.scheme == "v1" else ed_keys).append(plain)
+        if subscription.signing_scheme == "v1a":
+            hmac_secrets = []
+        else:
+            ed_keys = []
+        return hmac_secrets, ed_keys
+
     def _plaintext(self):
         self.ensure_one()
         return self._decrypt_secret(self.sudo().secret_encrypted)

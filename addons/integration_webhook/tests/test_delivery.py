@@ -12,7 +12,7 @@ from odoo.tests import tagged
 
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from ..models import integration_subscription as subscription_module
+from ..models import integration_delivery_queue as queue_module
 from .common import WebhookCase, closed_port
 
 
@@ -202,7 +202,7 @@ class TestDelivery(WebhookCase):
         with trap_jobs():
             for index in range(3):
                 self.emit(f"m{index}")
-        with patch.object(subscription_module, "DRAIN_TIME_BUDGET", 0.0), trap_jobs() as trap:
+        with patch.object(queue_module, "DRAIN_TIME_BUDGET", 0.0), trap_jobs() as trap:
             subscription._drain()
         self.assertEqual(len(self.receiver.received), 1)
         self.assertEqual(len(subscription.delivery_ids.filtered(lambda d: d.state == "pending")), 2)

@@ -15,9 +15,14 @@ True
 120.0
 >>> parse_retry_after("120"), parse_retry_after("soon")
 (120.0, None)
+>>> due_at(1000.6, 2.0)   # never earlier than asked: rounded up to the second
+1003
+>>> due_at(1000.0, 2.0)
+1002
 """
 
 import email.utils
+import math
 import random
 import time
 
@@ -67,3 +72,12 @@ def parse_retry_after(value, now=None):
         return None
     now = time.time() if now is None else now
     return max(0.0, moment.timestamp() - now)
+
+
+def due_at(now, delay):
+    """Epoch second at which an attempt ``delay`` seconds after ``now`` is due.
+
+    Rounded up: due times are stored to the second, and one rounded down
+    would go out up to a second before the receiver asked (``Retry-After``).
+    """
+    return math.ceil(now + delay)

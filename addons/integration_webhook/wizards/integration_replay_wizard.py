@@ -104,14 +104,14 @@ class IntegrationReplayWizard(models.TransientModel):
         )
         seen = {(d.event_id.id, d.subscription_id.id) for d in existing}
         new_vals = [
-            subscription._delivery_vals(event)
+            event._delivery_vals(subscription)
             for subscription in subscriptions
-            for event in subscription._matching_events(events)
+            for event in events._matching(subscription)
             if (event.id, subscription.id) not in seen
         ]
         existing.action_replay()
         created = deliveries.create(new_vals)
-        created.subscription_id.filtered(lambda s: s.state == "active")._enqueue_drain()
+        self.env["integration.delivery.queue"]._enqueue(created.subscription_id)
         return existing | created
 
     def _done(self, count):

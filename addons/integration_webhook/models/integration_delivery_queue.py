@@ -1,0 +1,366 @@
+"""Sending a subscription's deliveries: the drain job and its schedule.
+
+One drain per subscription at a time (a session advisory lock): it claims
+up to *batch size* due deliveries, posts them as a sliding window of
+*parallel requests* over keep-alive connections, and records the outcomes
+as they come, committing them every *parallel requests* results. A crash
+(a killed worker, a PostgreSQL restart) thus sends again only what was in
+flight or not yet committed, at most twice the parallelism, never the
+whole batch. Before it ends the drain enqueues the job that sends what is
+left: now, at the next retry, or after the circuit breaker's cool-down.
+
+Reading, signing and recording stay on the job's thread; the pool threads
+only do HTTP (``tools/sender.py``).
+"""
+
+import logging
+import math
+import threading
+import time
+from datetime import datetime, timedelta
+
+from psycopg2.extensions import TRANSACTION_STATUS_INERROR
+
+from odoo import api, fields, models
+
+from odoo.addons.integration_core.tools.url_safety import UnsafeTargetError
+
+from ..tools import circuit as circuit_tools
+from ..tools import sender
+from ..tools.request_builder import build_request
+
+_logger = logging.getLogger(__name__)
+
+DRAIN_CHANNEL = "root.integration_webhook"
+ADVISORY_LOCK_CLASS = 0x4957  # "IW": one drain at a time per subscription
+EPOCH = datetime(1970, 1, 1)
+# A drain stops taking new deliveries after this long, so that a slow endpoint
+# never holds a worker past limit_time_real; the rest goes in the next job.
+DRAIN_TIME_BUDGET = 30.0
+FOLLOW_UP_PRIORITY = 5  # queue_job's default is 10; lower runs first
+
+
+class IntegrationDeliveryQueue(models.AbstractModel):
+    _name = "integration.delivery.queue"
+    _description = "Webhook delivery queue"
+
+    # ------------------------------------------------------------------
+    # Scheduling
+    # ------------------------------------------------------------------
+    @api.model
+    def _enqueue(self, subscriptions, eta=None, priority=None):
+        """Make sure a drain job runs for each subscription (now or at ``eta``).
+
+        One job per transaction: it can only start after this transaction
+        commits, so it sees these deliveries, or finds another drain running
+        that began before and ends after that commit; that drain looks again
+        with a fresh cursor before it finishes (``_new_due_deliveries_exist``).
+        Sharing a pending job across transactions would open a window where
+        the shared job starts before this commit and nobody sees the delivery.
+
+        The job runs ``integration.subscription._drain`` (queue_job shows the
+        subscription as the job's record), which calls :meth:`_drain`.
+        """
+        subscriptions = subscriptions.filtered(lambda s: s.state == "active")
+        if not subscriptions:
+            return
+        if eta:
+            key_part = f"eta-{int(eta.timestamp())}"
+        else:
+            self.env.cr.execute("SELECT txid_current()")
+            key_part = f"tx-{self.env.cr.fetchone()[0]}"
+        for subscription in subscriptions.sudo():
+            subscription.with_delay(
+                channel=DRAIN_CHANNEL,
+                eta=eta,
+                priority=priority,
+                identity_key=f"integration_webhook.drain-{subscription.id}-{key_part}",
+                description=f"Webhooks to {subscription.name}",
+                max_retries=0,
+            )._drain()
+
+    def _schedule_next(self, subscription):
+        """Enqueue the job that sends what is left: now if some delivery is
+        due, else at the next retry, never before the circuit's cool-down."""
+        if subscription.state != "active":
+            return
+        self.env["integration.delivery"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT MIN(next_attempt_at) FROM integration_delivery
+             WHERE subscription_id = %s AND state = 'pending'
+            """,
+            (subscription.id,),
+        )
+        next_at = self.env.cr.fetchone()[0]
+        now = fields.Datetime.now()
+        if (not next_at or next_at > now) and self._new_due_deliveries_exist(
+            subscription, now
+        ):
+            next_at = now
+        if not next_at:
+            return
+        circuit = self._circuit(subscription)
+        if circuit.state == "open":
+            next_at = max(next_at, _dt(circuit.open_until))
+        if next_at <= now:
+            # ahead of the per-transaction jobs queued meanwhile: under load
+            # most of those find nothing left to do
+            self._enqueue(subscription, priority=FOLLOW_UP_PRIORITY)
+        else:
+            self._enqueue(subscription, eta=next_at)
+
+    def _new_due_deliveries_exist(self, subscription, now):
+        """Whether deliveries committed after this transaction's snapshot are due.
+
+        The drain reads the database as it was when its transaction began;
+        deliveries committed since, whose own job found this one busy, would
+        otherwise wait for that job's retry. A fresh cursor sees them; SKIP
+        LOCKED leaves out rows other transactions hold. Nothing is written.
+        """
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                """
+                SELECT 1 FROM integration_delivery
+                 WHERE subscription_id = %s AND state = 'pending' AND next_attempt_at <= %s
+                 LIMIT 1
+                   FOR UPDATE SKIP LOCKED
+                """,
+                (subscription.id, now),
+            )
+            found = bool(cr.fetchone())
+            cr.rollback()
+        return found
+
+    @api.model
+    def _cron_kick_pending(self):
+        """Safety net: enqueue a drain for overdue deliveries without a job.
+
+        Covers a job lost with its worker; queue_job requeues most such jobs
+        itself, this catches the rest within a few minutes.
+        """
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT d.subscription_id FROM integration_delivery d
+              JOIN integration_subscription s ON s.id = d.subscription_id
+             WHERE d.state = 'pending' AND s.state = 'active'
+               AND d.next_attempt_at < %s
+            """,
+            (fields.Datetime.now() - timedelta(minutes=1),),
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        self._enqueue(self.env["integration.subscription"].sudo().browse(ids))
+        return len(ids)
+
+    # ------------------------------------------------------------------
+    # The job
+    # ------------------------------------------------------------------
+    @api.model
+    def _drain(self, subscription):
+        """Send the subscription's due deliveries.
+
+        Idempotent: it only takes deliveries still pending and due, and one
+        drain per subscription runs at a time, so a second job for the same
+        endpoint finds nothing to do twice. Returns a short summary for the
+        job's result.
+        """
+        subscription = subscription.sudo()
+        cr = self.env.cr
+        cr.execute(
+            "SELECT pg_try_advisory_lock(%s, %s)", (ADVISORY_LOCK_CLASS, subscription.id)
+        )
+        if not cr.fetchone()[0]:
+            # The running drain looks for newer deliveries with a fresh cursor
+            # before it ends and enqueues the next job: nothing to wait for.
+            return "busy: the running job takes what is due"
+        try:
+            summary = self._drain_locked(subscription)
+            # before the lock goes: the next drain must see all of this one
+            self._commit()
+            return summary
+        finally:
+            if cr._cnx.get_transaction_status() == TRANSACTION_STATUS_INERROR:
+                cr.rollback()
+            cr.execute(
+                "SELECT pg_advisory_unlock(%s, %s)", (ADVISORY_LOCK_CLASS, subscription.id)
+            )
+
+    def _drain_locked(self, subscription):
+        if subscription.state != "active":
+            return f"not sent: subscription {subscription.state}"
+        circuit = self._circuit(subscription)
+        allowed = circuit_tools.allows(circuit, time.time())
+        if allowed == 0:
+            self._schedule_next(subscription)
+            return "circuit open: deliveries wait"
+        deliveries = self._claim(subscription, allowed or subscription.batch_size)
+        if not deliveries:
+            self._schedule_next(subscription)
+            return "nothing due"
+        sent = self._send(subscription, deliveries, circuit)
+        self._schedule_next(subscription)
+        return f"{sent} sent"
+
+    def _claim(self, subscription, limit):
+        """The subscription's due deliveries, oldest first (``limit`` at most)."""
+        self.env["integration.delivery"].flush_model()
+        self.env.cr.execute(
+            """
+            SELECT id FROM integration_delivery
+             WHERE subscription_id = %s AND state = 'pending'
+               AND next_attempt_at <= %s
+             ORDER BY id
+             LIMIT %s
+               FOR UPDATE SKIP LOCKED
+            """,
+            (subscription.id, fields.Datetime.now(), limit),
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        return self.env["integration.delivery"].sudo().browse(ids)
+
+    def _send(self, subscription, deliveries, circuit):
+        """POST the deliveries, ``max_in_flight`` in flight at a time over
+        keep-alive connections; stop when the circuit opens, the endpoint is
+        gone or the time budget is spent.
+
+        Outcomes are recorded and committed every ``max_in_flight`` results:
+        what a crash makes us send again is what was in flight plus the
+        results not yet committed, fewer than twice the parallelism.
+
+        :return: the number of requests sent
+        """
+        delivery_model = self.env["integration.delivery"]
+        try:
+            addresses = subscription._check_url_safe()
+        except UnsafeTargetError as exc:
+            return deliveries._fail_unsent(f"refused by the SSRF guard: {exc}")
+        signing = self.env["integration.subscription.secret"]._signing_material(subscription)
+        if not any(signing):
+            return deliveries._fail_unsent(
+                "no valid signing secret: use Rotate secret on the subscription"
+            )
+        # Everything sending needs, read now as plain data: a commit clears
+        # the ORM cache, and reading the batch again after every chunk would
+        # cost more than the sending.
+        deliveries._prefetch_for_sending()
+        items = [
+            (delivery.id, delivery.event_id.to_cloudevent(), delivery.message_id)
+            for delivery in deliveries
+        ]
+        extra = subscription._extra_headers()
+        style = subscription.payload_style
+        hmac_secrets, ed_keys = signing
+        threshold, cooldown = subscription.failure_threshold, subscription.cooldown
+        chunk_size = parallel = subscription.max_in_flight
+        url, timeout, rate_limit = (
+            subscription.target_url, subscription.timeout, subscription.rate_limit
+        )
+        unrecorded = []
+        state = {"circuit": circuit, "sent": 0, "gone": False}
+        deadline = time.monotonic() + DRAIN_TIME_BUDGET
+
+        def prepare(item):
+            _delivery_id, envelope, message_id = item
+            return build_request(
+                envelope, style, message_id, int(time.time()), hmac_secrets, ed_keys, extra
+            )
+
+        def record():
+            """The outcomes so far, on records that prefetch only these."""
+            chunk = delivery_model.browse([delivery_id for delivery_id, _result in unrecorded])
+            delivery_model._record_results(
+                list(zip(chunk, [result for _id, result in unrecorded], strict=True))
+            )
+            unrecorded.clear()
+
+        def on_result(item, result):
+            unrecorded.append((item[0], result))
+            state["sent"] += 1
+            state["gone"] = state["gone"] or result.outcome == "gone"
+            state["circuit"] = circuit_tools.after_result(
+                state["circuit"], result.outcome == "success", time.time(), threshold, cooldown
+            )
+            if len(unrecorded) >= chunk_size:
+                record()
+                self._commit()
+            blocked = circuit_tools.allows(state["circuit"], time.time()) == 0
+            in_time = time.monotonic() < deadline
+            return result.outcome != "gone" and not blocked and in_time
+
+        try:
+            with sender.SenderPool(parallel, addresses) as pool:
+                pool.run(url, timeout, items, prepare, on_result, rate_limit=rate_limit)
+        finally:
+            record()
+            self._store_circuit(subscription, state["circuit"])
+        if state["gone"]:
+            subscription._disable(self.env._("The endpoint answered 410 Gone."))
+        return state["sent"]
+
+    def _commit(self):
+        """Commit the outcomes recorded so far (not in tests: the test's
+        transaction must stay open to be rolled back)."""
+        if not getattr(threading.current_thread(), "testing", False):
+            # the job function allows it (allow_commit in data/queue_job_data.xml)
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    # ------------------------------------------------------------------
+    # Circuit breaker
+    # ------------------------------------------------------------------
+    def _circuit(self, subscription):
+        return circuit_tools.Circuit(
+            state="open" if subscription.circuit_state == "half_open" else subscription.circuit_state,
+            failures=subscription.consecutive_failures,
+            open_until=_ts(subscription.circuit_open_until),
+            cooldown=subscription.circuit_cooldown,
+            failing_since=_ts(subscription.failing_since),
+        )
+
+    def _store_circuit(self, subscription, circuit):
+        vals = {
+            "circuit_state": circuit.state,
+            "consecutive_failures": circuit.failures,
+            "circuit_open_until": _dt(circuit.open_until),
+            "circuit_cooldown": int(circuit.cooldown),
+            "failing_since": _dt(circuit.failing_since),
+        }
+        now = fields.Datetime.now()
+        if circuit.failures == 0 and (
+            not subscription.last_success_at
+            or now - subscription.last_success_at > timedelta(minutes=1)
+        ):
+            # at most once a minute: concurrent drains would fight over the row
+            vals["last_success_at"] = now
+        opened = circuit.state == "open" and subscription.circuit_state != "open"
+        changed = {
+            name: value
+            for name, value in vals.items()
+            if subscription._fields[name].convert_to_write(subscription[name], subscription)
+            != value
+        }
+        if changed:
+            subscription.write(changed)
+        if opened:
+            _logger.info("circuit opened for webhook subscription %s", subscription.id)
+        if circuit.failing_since and subscription.disable_after_days:
+            failing_for = time.time() - circuit.failing_since
+            if failing_for > subscription.disable_after_days * 86400:
+                subscription._disable(
+                    self.env._(
+                        "Nothing but failures for %(days)s days.",
+                        days=subscription.disable_after_days,
+                    )
+                )
+
+
+def _ts(value):
+    """Naive UTC datetime -> epoch seconds (0 for empty)."""
+    return (value - EPOCH).total_seconds() if value else 0
+
+
+def _dt(timestamp):
+    """Epoch seconds -> naive UTC datetime (False for 0), rounded up to the
+    second: Datetime fields hold whole seconds, and a moment rounded down
+    would let a probe or a retry go out before it is due."""
+    return EPOCH + timedelta(seconds=math.ceil(timestamp)) if timestamp else False

@@ -1,0 +1,80 @@
+import time
+from unittest.mock import patch
+
+from odoo.tests import tagged
+
+from odoo.addons.queue_job.tests.common import trap_jobs
+
+from ..models.integration_delivery_queue import ADVISORY_LOCK_CLASS
+from .common import WebhookCase
+
+
+@tagged("post_install", "-at_install")
+class TestDeliveryQueue(WebhookCase):
+    def test_outcomes_are_committed_every_parallel_requests_results(self):
+        """A crash re-sends what was in flight or not yet committed (fewer
+        than twice the parallelism), not the drain's whole batch."""
+        subscription = self.subscribe(max_in_flight=4, batch_size=50)
+        with trap_jobs():
+            for index in range(10):
+                self.emit(f"m{index}")
+        Queue = self.env["integration.delivery.queue"]
+        recorded_at_commit = []
+
+        def commit(queue):
+            queue.env["integration.delivery.attempt"].flush_model()
+            recorded_at_commit.append(len(subscription.delivery_ids.attempt_ids))
+
+        with patch.object(type(Queue), "_commit", commit):
+            self.assertEqual(self.drain(subscription), "10 sent")
+        # every 4 results, and the rest before the drain gives its lock back
+        self.assertEqual(recorded_at_commit, [4, 8, 10])
+        self.assertEqual(set(subscription.delivery_ids.mapped("state")), {"delivered"})
+
+    def test_retry_after_is_never_anticipated(self):
+        """A real receiver asks for 2 s: the retry goes out 2 s or more after
+        the answer, not at the next whole second."""
+        for status in (429, 503):
+            with self.subTest(status=status):
+                self.receiver.server.received.clear()
+                subscription = self.subscribe(name=f"Retry-After {status}", retry_schedule="1,1")
+                self.receiver.answer(status, headers={"Retry-After": "2"})
+                with trap_jobs():
+                    self.emit(f"asked to wait ({status})")
+                self.drain(subscription)
+                answered_at = time.time()
+                [first] = self.receiver.received
+                delivery = subscription.delivery_ids
+                self.assertEqual(delivery.state, "pending")
+                deadline = time.monotonic() + 8
+                while len(self.receiver.received) < 2 and time.monotonic() < deadline:
+                    self.drain(subscription)
+                    time.sleep(0.05)
+                self.assertEqual(delivery.state, "delivered")
+                second = self.receiver.received[1]
+                self.assertGreaterEqual(second.at - answered_at, 2.0)
+                self.assertGreaterEqual(second.at - first.at, 2.0)
+                self.assertLess(second.at - first.at, 3.5, "and not much later")
+                subscription.state = "disabled"
+
+    def test_one_drain_per_subscription_at_a_time(self):
+        subscription = self.subscribe()
+        with trap_jobs():
+            self.emit()
+        lock = ("SELECT pg_try_advisory_lock(%s, %s)", (ADVISORY_LOCK_CLASS, subscription.id))
+        unlock = ("SELECT pg_advisory_unlock(%s, %s)", (ADVISORY_LOCK_CLASS, subscription.id))
+        with self.registry.cursor() as other:
+            other.execute(*lock)
+            self.assertTrue(other.fetchone()[0])
+            try:
+                self.assertEqual(
+                    self.drain(subscription), "busy: the running job takes what is due"
+                )
+            finally:
+                other.execute(*unlock)
+        self.assertEqual(self.drain(subscription), "1 sent")
+        self.assertEqual(len(self.receiver.received), 1)
+        with self.registry.cursor() as other:
+            other.execute(*lock)
+            self.assertTrue(other.fetchone()[0], "the drain gave its lock back")
+            other.execute(*unlock)
