@@ -488,7 +488,7 @@ class IntegrationApiDispatcher(models.AbstractModel):
             raise ApiError(422, "Unprocessable Content", "This Idempotency-Key was used with "
                            "a different request.", problem_type="idempotency-key-reused")
         headers = dict(stored["headers"], **{"Idempotent-Replayed": "true"})
-        return HttpOutput(stored["status"], headers, (stored["body"] or "").encode())
+        return HttpOutput(stored["status"], headers, stored["body"])
 
     def _api_keep_message(self, route, api_request):
         message = self.env["integration.api.message"].sudo().create({

@@ -164,6 +164,18 @@ class TestKeptBodiesAreByteExact(ApiHttpCase):
         message.action_reprocess()
         self.assertEqual(message.state, "done")
 
+    def test_idempotency_replays_the_bytes_it_stored(self):
+        headers = {"Idempotency-Key": "bytes-1"}
+        first = self.call("POST", "/test/echo", {"name": "é€😀 \\u0000"}, headers=headers)
+        self.assertEqual(first.status_code, 201, first.text)
+        record = self.env["integration.api.idempotency"].search(
+            [("idempotency_key", "=", "bytes-1"), ("state", "=", "done")]
+        )
+        self.assertEqual(base64.b64decode(record.response_body_raw), first.content)
+        again = self.call("POST", "/test/echo", {"name": "é€😀 \\u0000"}, headers=headers)
+        self.assertEqual(again.headers.get("Idempotent-Replayed"), "true")
+        self.assertEqual(again.content, first.content)
+
     def test_messages_kept_before_raw_bodies_still_reprocess(self):
         response = self.call("POST", "/test/unmapped", {"sku": "OLD-1"})
         message = self.env["integration.api.message"].browse(
