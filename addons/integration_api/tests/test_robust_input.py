@@ -230,3 +230,17 @@ class TestEveryPathGetsAProblem(ApiHttpCase):
                 self.base_url() + path, timeout=30, allow_redirects=False
             )
             self.assertEqual(response.headers.get("Content-Type"), PROBLEM, path)
+
+
+@tagged("-at_install", "post_install")
+class TestBodyRulesArePublished(ApiHttpCase):
+    def test_the_openapi_document_states_the_limits(self):
+        self.env["ir.config_parameter"].set_param("integration_api.max_json_depth", 12)
+        info = self.call("GET", "/openapi.json", token=False).json()["info"]
+        self.assertIn("nested at most 12 levels", info["description"])
+        self.assertEqual(info["x-body-limits"]["max_depth"], 12)
+        # and the limit holds
+        problem = self.assertProblem(
+            self.call("POST", "/test/echo", raw=b"[" * 13 + b"]" * 13), 400, "malformed-request"
+        )
+        self.assertEqual(problem["errors"][0]["pointer"], "/0" * 12)

@@ -27,8 +27,9 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 #: slug -> (status, title, what it means): the catalogue published in the docs
 PROBLEM_TYPES = {
-    "malformed-request": (400, "Bad Request", "The body is not valid JSON, or a "
-                          "parameter or cursor cannot be read."),
+    "malformed-request": (400, "Bad Request", "The body is not strict JSON (see the "
+                          "body rules; errors[].pointer names each value refused), or a "
+                          "parameter, header or cursor cannot be read."),
     "idempotency-key-missing": (400, "Bad Request", "This route requires an "
                                 "Idempotency-Key header."),
     "unauthorized": (401, "Unauthorized", "The API key is missing, unknown, "
