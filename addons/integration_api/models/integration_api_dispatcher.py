@@ -643,8 +643,9 @@ class IntegrationApiDispatcher(models.AbstractModel):
         if exchange.errors:
             # ASCII JSON: a pointer may name a member with U+0000 in it
             values["errors"] = json.dumps(exchange.errors, indent=1)
-        if exchange.raw_body and not exchange.message_id:
-            # byte-exact, where no kept message holds the body already
+        if exchange.raw_body and not exchange.message_id and output.status >= 400:
+            # byte-exact: nothing else holds a refused body (a kept message
+            # holds its own; an accepted one became records)
             values["body_raw"] = psycopg2.Binary(base64.b64encode(exchange.raw_body))
         values = {name: storable_text(value) if isinstance(value, str) else value
                   for name, value in values.items()}

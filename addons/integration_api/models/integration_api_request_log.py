@@ -16,9 +16,9 @@ class IntegrationApiRequestLog(models.Model):
 
     Written with a single INSERT in the request's transaction. Headers are
     redacted and the body is shown as an excerpt; secrets never get here. The
-    body's bytes are kept exactly as received (``body_raw``) unless a kept
-    message holds them, so a refused request (malformed JSON, U+0000,
-    anything PostgreSQL text cannot hold) loses nothing either.
+    bytes of a refused body are kept exactly as received (``body_raw``)
+    unless a kept message holds them, so a refused request (malformed JSON,
+    U+0000, anything PostgreSQL text cannot hold) loses nothing either.
     """
 
     _name = "integration.api.request.log"
@@ -42,7 +42,7 @@ class IntegrationApiRequestLog(models.Model):
                                "text cannot hold are shown as \N{REPLACEMENT CHARACTER}.")
     body_raw = fields.Binary(
         string="Body (as received)", attachment=False, readonly=True,
-        help="The body byte for byte, when no kept message holds it.")
+        help="A refused body byte for byte, when no kept message holds it.")
     body_filename = fields.Char(compute="_compute_body_filename")
     correlation_id = fields.Char(string="Request ID", readonly=True, index=True)
     trace_id = fields.Char(readonly=True, index=True, help="W3C traceparent trace id.")

@@ -121,6 +121,7 @@ class TestValidationErrorsInTheLog(ApiHttpCase):
         problem = self.assertProblem(response, 422, "validation-failed")
         log = self.last_log()
         self.assertEqual(json.loads(log.errors), problem["errors"])
+        self.assertEqual(json.loads(base64.b64decode(log.body_raw))["name"], "")
         pointers = {error["pointer"] for error in problem["errors"]}
         self.assertTrue({"/name", "/lines/0/sku", "/lines/0/qty"} <= pointers, pointers)
         for pointer in pointers:
@@ -142,6 +143,7 @@ class TestValidationErrorsInTheLog(ApiHttpCase):
             self.call("POST", "/test/echo", {"name": "fine"}).status_code, 201
         )
         self.assertFalse(self.last_log().errors)
+        self.assertFalse(self.last_log().body_raw, "an accepted body became records")
 
 
 @tagged("-at_install", "post_install")
@@ -166,13 +168,17 @@ class TestKeptBodiesAreByteExact(ApiHttpCase):
 
     def test_idempotency_replays_the_bytes_it_stored(self):
         headers = {"Idempotency-Key": "bytes-1"}
-        first = self.call("POST", "/test/echo", {"name": "é€😀 \\u0000"}, headers=headers)
+        first = self.call(
+            "POST", "/test/echo", {"name": "é€😀 \\u0000"}, headers=headers
+        )
         self.assertEqual(first.status_code, 201, first.text)
         record = self.env["integration.api.idempotency"].search(
             [("idempotency_key", "=", "bytes-1"), ("state", "=", "done")]
         )
         self.assertEqual(base64.b64decode(record.response_body_raw), first.content)
-        again = self.call("POST", "/test/echo", {"name": "é€😀 \\u0000"}, headers=headers)
+        again = self.call(
+            "POST", "/test/echo", {"name": "é€😀 \\u0000"}, headers=headers
+        )
         self.assertEqual(again.headers.get("Idempotent-Replayed"), "true")
         self.assertEqual(again.content, first.content)
 
@@ -241,6 +247,8 @@ class TestBodyRulesArePublished(ApiHttpCase):
         self.assertEqual(info["x-body-limits"]["max_depth"], 12)
         # and the limit holds
         problem = self.assertProblem(
-            self.call("POST", "/test/echo", raw=b"[" * 13 + b"]" * 13), 400, "malformed-request"
+            self.call("POST", "/test/echo", raw=b"[" * 13 + b"]" * 13),
+            400,
+            "malformed-request",
         )
         self.assertEqual(problem["errors"][0]["pointer"], "/0" * 12)
