@@ -207,8 +207,9 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
         "--report-dir",
         str(tmp_path),
     ]
+    # in tmp_path: schemathesis keeps a cache directory (.schemathesis) where it runs
     run = subprocess.run(
-        command, capture_output=True, text=True, timeout=1800, check=False
+        command, capture_output=True, text=True, timeout=1800, check=False, cwd=tmp_path
     )
     output = run.stdout + run.stderr
     (tmp_path / "schemathesis.log").write_text(output)
