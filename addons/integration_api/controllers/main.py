@@ -8,7 +8,7 @@ class IntegrationApiController(http.Controller):
     """``/api/v1/...``: one thin entry point; the dispatcher model does the work."""
 
     @http.route(
-        ["/api/v1", "/api/v1/<path:subpath>"],
+        ["/api/v1", "/api/v1/<anypath:subpath>"],
         type="http",
         auth="none",
         csrf=False,

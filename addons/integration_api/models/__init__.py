@@ -1,4 +1,5 @@
 from . import (
+    ir_http,
     integration_api_scope,
     integration_api_key,
     integration_api_key_auth,

@@ -13,11 +13,13 @@ and one log INSERT. The handler (a resource model's method) is called by
 model is the HTTP pipeline only.
 """
 
+import base64
 import json
 import logging
 import time
 from dataclasses import dataclass, field
 
+import psycopg2
 from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from odoo import api, fields, models
@@ -30,10 +32,17 @@ from odoo.addons.integration_core.tools.params import config_param
 from odoo.addons.integration_core.tools.pg import is_concurrency_error  # noqa: F401 - importable here
 
 from ..tools import rate_limit
+from ..tools.json_body import MAX_DEPTH, JsonBodyError, json_pointer, parse_json_body
 from ..tools.prefer import preferences
 from ..tools.problems import problem_for
 from ..tools.query import coerce_query
-from ..tools.redaction import excerpt, redact_headers, redact_token
+from ..tools.redaction import (
+    excerpt,
+    redact_headers,
+    redact_token,
+    storable_text,
+    unstorable,
+)
 from ..tools.request import ApiError, ApiRequest, HttpOutput
 from ..tools.routes import SAFE_METHODS, MethodNotAllowed, RouteNotFound
 from ..tools.tracing import clean_request_id, new_request_id, parse_traceparent
@@ -58,6 +67,7 @@ class Exchange:
     records: object = None
     error_title: str | None = None
     error_detail: str | None = None
+    errors: list | None = None  # the errors[] the partner was answered with
     extra_headers: dict = field(default_factory=dict)
 
 
@@ -108,7 +118,7 @@ class IntegrationApiDispatcher(models.AbstractModel):
             key = exchange.key = self.env["integration.api.key"]._api_authenticate(http, route)
             self._api_check_scope(route, key)
             self._api_rate_limit(key, exchange)
-        body, exchange.raw_body = self._api_read_body(http, route, max_bytes)
+        body = self._api_read_body(http, route, max_bytes, exchange)
         exchange.idempotency_key = http.headers.get("Idempotency-Key") or None
         env = self.env
         api_request = ApiRequest(
@@ -137,7 +147,7 @@ class IntegrationApiDispatcher(models.AbstractModel):
     def _api_match(self, http):
         table = self.env["integration.api.router"]._api_route_table()
         try:
-            return table.match(http.method, http.path)
+            route, params = table.match(http.method, http.path)
         except RouteNotFound:
             raise ApiError(404, "Not Found", f"No API route {http.path}.",
                            problem_type="not-found") from None
@@ -147,6 +157,11 @@ class IntegrationApiDispatcher(models.AbstractModel):
                            f"{http.method} is not allowed here; use {allowed}.",
                            problem_type="method-not-allowed",
                            headers={"Allow": allowed}) from None
+        if any(unstorable(value) for value in params.values()):
+            # No record holds U+0000 (PostgreSQL text cannot): nothing to find.
+            raise ApiError(404, "Not Found", f"No such record at {http.path!r}.",
+                           problem_type="not-found")
+        return route, params
 
     @api.model
     def _api_param(self, name, default):
@@ -154,6 +169,9 @@ class IntegrationApiDispatcher(models.AbstractModel):
 
     def _api_max_body_bytes(self):
         return self._api_param("max_body_bytes", 1024 * 1024)
+
+    def _api_max_json_depth(self):
+        return self._api_param("max_json_depth", MAX_DEPTH)
 
     def _too_large(self, max_bytes):
         return ApiError(413, "Content Too Large", f"The body exceeds {max_bytes} bytes.",
@@ -179,27 +197,30 @@ class IntegrationApiDispatcher(models.AbstractModel):
                            f"More than {key.rate_limit} requests per minute.",
                            problem_type="rate-limited", headers=headers)
 
-    def _api_read_body(self, http, route, max_bytes):
-        """The parsed JSON body and its bytes (``None, b""`` without a body)."""
+    def _api_read_body(self, http, route, max_bytes, exchange):
+        """The parsed JSON body (``None`` without a body); its bytes go to
+        ``exchange.raw_body`` before parsing, so a refused body is logged.
+
+        Strict: see :func:`~..tools.json_body.parse_json_body` (400 with the
+        pointer of each value refused).
+        """
         if not http.content_length and route.method in SAFE_METHODS | {"DELETE"}:
-            return None, b""
-        if http.content_length and not self._is_json(http.content_type):
-            raise ApiError(415, "Unsupported Media Type",
-                           f"Send application/json, not {http.content_type or 'nothing'}.",
-                           problem_type="unsupported-media-type")
+            return None
         raw = http.read_body(max_bytes + 1)
         if len(raw) > max_bytes:
             raise self._too_large(max_bytes)
         if not raw:
-            return None, b""
+            return None
+        exchange.raw_body = raw  # kept in the log even when refused
         if not self._is_json(http.content_type):
-            raise ApiError(415, "Unsupported Media Type", "Send application/json.",
+            raise ApiError(415, "Unsupported Media Type",
+                           f"Send application/json, not {http.content_type or 'nothing'}.",
                            problem_type="unsupported-media-type")
         try:
-            return json.loads(raw), raw
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ApiError(400, "Bad Request", f"The body is not valid JSON: {exc}",
-                           problem_type="malformed-request") from None
+            return parse_json_body(raw, self._api_max_json_depth())
+        except JsonBodyError as exc:
+            raise ApiError(400, "Bad Request", exc.detail, errors=exc.errors,
+                           problem_type="malformed-request", extensions={"in": "body"}) from None
 
     @staticmethod
     def _is_json(content_type):
@@ -207,6 +228,14 @@ class IntegrationApiDispatcher(models.AbstractModel):
         return mimetype == JSON_CONTENT_TYPE or mimetype.endswith("+json")
 
     def _api_read_query(self, http, route):
+        errors = [{"pointer": json_pointer([name]), "detail": "Query values must not contain "
+                   "U+0000 or unpaired surrogates."}
+                  for name, values in http.query.items()
+                  if unstorable(name) or any(unstorable(value) for value in values)]
+        if errors:
+            raise ApiError(400, "Bad Request", "The query string holds values that cannot be "
+                           "accepted; see errors.", errors=errors,
+                           problem_type="malformed-request", extensions={"in": "query"})
         if not route.query_schema:
             return {name: values[-1] for name, values in http.query.items()}
         schema = self.env["integration.api.router"]._api_load_schema(route.query_schema)
@@ -285,6 +314,9 @@ class IntegrationApiDispatcher(models.AbstractModel):
         if len(key) > 255:
             raise ApiError(400, "Bad Request", "The Idempotency-Key is longer than 255 characters.",
                            problem_type="malformed-request")
+        if not all(" " <= char <= "~" for char in key):
+            raise ApiError(400, "Bad Request", "The Idempotency-Key must be printable ASCII "
+                           "(a UUID is best).", problem_type="malformed-request")
         system = api_request.system
         idempotency = self.env["integration.api.idempotency"]
         claim = idempotency._claim(system.id, system.company_id.id, key, route.method,
@@ -315,7 +347,7 @@ class IntegrationApiDispatcher(models.AbstractModel):
             raise ApiError(422, "Unprocessable Content", "This Idempotency-Key was used with "
                            "a different request.", problem_type="idempotency-key-reused")
         headers = dict(stored["headers"], **{"Idempotent-Replayed": "true"})
-        return HttpOutput(stored["status"], headers, (stored["body"] or "").encode())
+        return HttpOutput(stored["status"], headers, stored["body"])
 
     def _api_keep_message(self, route, api_request):
         message = self.env["integration.api.message"].sudo().create({
@@ -327,6 +359,7 @@ class IntegrationApiDispatcher(models.AbstractModel):
             "path_params": api_request.path_params,
             "query": api_request.query,
             "body": api_request.body,
+            "body_raw": base64.b64encode(api_request.raw_body or b""),
             "correlation_id": api_request.correlation_id,
             "idempotency_key": api_request.idempotency_key,
             "reference": route.reference_of(api_request.path_params, api_request.body),
@@ -350,8 +383,11 @@ class IntegrationApiDispatcher(models.AbstractModel):
     # ------------------------------------------------------------------
     @staticmethod
     def _api_dumps(value):
-        return json.dumps(value, default=to_jsonable, ensure_ascii=False,
-                          separators=(",", ":")).encode()
+        text = json.dumps(value, default=to_jsonable, ensure_ascii=False, separators=(",", ":"))
+        try:
+            return text.encode()
+        except UnicodeEncodeError:  # an unpaired surrogate: UTF-8 cannot hold it unescaped
+            return json.dumps(value, default=to_jsonable, separators=(",", ":")).encode()
 
     @api.model
     def _api_jsonable(self, value):
@@ -390,6 +426,7 @@ class IntegrationApiDispatcher(models.AbstractModel):
                 self.env["integration.api.message"].browse(exchange.message_id)._mark_failed(
                     status, body["title"], body.get("detail"))
         exchange.error_title = body["title"]
+        exchange.errors = body.get("errors")
         return HttpOutput(status, headers, self._api_dumps(body))
 
     def _api_log(self, http, exchange, output, started):
@@ -414,6 +451,15 @@ class IntegrationApiDispatcher(models.AbstractModel):
             "error_detail": exchange.error_detail,
             "message_id": exchange.message_id,
         }
+        if exchange.errors:
+            # ASCII JSON: a pointer may name a member with U+0000 in it
+            values["errors"] = json.dumps(exchange.errors, indent=1)
+        if exchange.raw_body and not exchange.message_id and output.status >= 400:
+            # byte-exact: nothing else holds a refused body (a kept message
+            # holds its own; an accepted one became records)
+            values["body_raw"] = psycopg2.Binary(base64.b64encode(exchange.raw_body))
+        values = {name: storable_text(value) if isinstance(value, str) else value
+                  for name, value in values.items()}
         if records:
             values.update(res_model=records._name, res_ids=",".join(map(str, records.ids)))
         self.env["integration.api.request.log"]._insert(values)

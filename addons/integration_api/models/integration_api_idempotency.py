@@ -15,14 +15,19 @@ two requests that both got past the lock cannot both commit a ``done`` row;
 the loser's business work is rolled back and it replays the winner's answer.
 """
 
+import base64
 import json
 from dataclasses import dataclass
+
+import psycopg2
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.integration_core.tools.params import config_param
 from odoo.addons.integration_core.tools.pg import read_committed
+
+from ..tools.redaction import storable_text
 
 LOCK_MINUTES = 10
 
@@ -60,7 +65,10 @@ class IntegrationApiIdempotency(models.Model):
     path = fields.Char(readonly=True)
     fingerprint = fields.Char(readonly=True, help="SHA-256 of the canonical JSON body.")
     response_status = fields.Integer(readonly=True)
-    response_body = fields.Text(readonly=True)
+    response_body = fields.Text(readonly=True, help="The answer as text (for reading).")
+    response_body_raw = fields.Binary(
+        string="Answer (bytes)", attachment=False, readonly=True,
+        help="The answer byte for byte; a replay sends these bytes.")
     response_headers = fields.Text(readonly=True)
     created_at = fields.Datetime(readonly=True, default=fields.Datetime.now)
     expires_at = fields.Datetime(readonly=True, index=True)
@@ -118,20 +126,21 @@ class IntegrationApiIdempotency(models.Model):
     def _read_stored(self, cr, system_id, key):
         cr.execute(SQL(
             "SELECT method, path, fingerprint, response_status, response_body, "
-            "response_headers FROM integration_api_idempotency WHERE system_id = %s "
+            "response_headers, response_body_raw FROM integration_api_idempotency "
+            "WHERE system_id = %s "
             "AND idempotency_key = %s AND state = 'done'",
             system_id, key,
         ))
         row = cr.fetchone()
         if not row:
             return None
-        method, path, fingerprint, status, body, headers = row
+        method, path, fingerprint, status, body, headers, raw = row
         return {
             "method": method,
             "path": path,
             "fingerprint": fingerprint,
             "status": status,
-            "body": body,
+            "body": base64.b64decode(bytes(raw)) if raw else (body or "").encode(),
             "headers": json.loads(headers or "{}"),
         }
 
@@ -152,19 +161,21 @@ class IntegrationApiIdempotency(models.Model):
         :return: False when another request stored an answer for the key first
         """
         values = claim.values
+        raw = body if isinstance(body, bytes) else (body or "").encode()
         self.env.cr.execute(SQL(
             """INSERT INTO integration_api_idempotency
                    (system_id, company_id, idempotency_key, state, method, path,
-                    fingerprint, response_status, response_body, response_headers,
-                    created_at, expires_at)
-               VALUES (%s, %s, %s, 'done', %s, %s, %s, %s, %s, %s,
+                    fingerprint, response_status, response_body, response_body_raw,
+                    response_headers, created_at, expires_at)
+               VALUES (%s, %s, %s, 'done', %s, %s, %s, %s, %s, %s, %s,
                        now() AT TIME ZONE 'UTC',
                        (now() AT TIME ZONE 'UTC') + make_interval(hours => %s))
                ON CONFLICT (system_id, idempotency_key, state) DO NOTHING
                RETURNING id""",
             values["system_id"], values["company_id"], values["key"], values["method"],
             values["path"], values["fingerprint"], status,
-            body.decode("utf-8", "replace") if isinstance(body, bytes) else body,
+            storable_text(raw.decode("utf-8", "replace")),
+            psycopg2.Binary(base64.b64encode(raw)),
             json.dumps(headers or {}),
             self._retention_hours(),
         ))

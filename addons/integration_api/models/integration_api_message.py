@@ -1,3 +1,4 @@
+import base64
 import json
 
 from odoo import api, fields, models
@@ -5,6 +6,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.integration_core.exceptions import IntegrationError
 
+from ..tools.json_body import parse_json_body
 from ..tools.request import ApiRequest
 
 
@@ -33,7 +35,11 @@ class IntegrationApiMessage(models.Model):
     path = fields.Char(readonly=True)
     path_params = fields.Json(readonly=True)
     query = fields.Json(readonly=True)
-    body = fields.Json(readonly=True)
+    body = fields.Json(readonly=True, help="The parsed body (for search and display).")
+    body_raw = fields.Binary(
+        string="Body (as received)", attachment=False, readonly=True, prefetch=True,
+        help="The body byte for byte as the partner sent it; processing reads it.")
+    body_filename = fields.Char(compute="_compute_body_filename")
     body_text = fields.Text(string="Body (JSON)", compute="_compute_texts")
     correlation_id = fields.Char(string="Request ID", readonly=True, index=True)
     idempotency_key = fields.Char(readonly=True)
@@ -65,6 +71,11 @@ class IntegrationApiMessage(models.Model):
     def _compute_name(self):
         for message in self:
             message.name = f"{message.route or ''} {message.correlation_id or ''}".strip()
+
+    @api.depends("correlation_id")
+    def _compute_body_filename(self):
+        for message in self:
+            message.body_filename = f"message-{message.correlation_id or message.id}.json"
 
     @api.depends("body", "result_body")
     def _compute_texts(self):
@@ -158,10 +169,20 @@ class IntegrationApiMessage(models.Model):
     # ------------------------------------------------------------------
     # Processing later: the queue and reprocess (integration.reprocess.mixin)
     # ------------------------------------------------------------------
+    def _raw_body(self):
+        """The body's bytes as received (messages kept before they were
+        kept byte-exact: their JSON)."""
+        self.ensure_one()
+        if self.body_raw:
+            return base64.b64decode(self.body_raw)
+        return json.dumps(self.body).encode()
+
     def _api_request(self, route):
-        """The request as the handler saw it, rebuilt from what was kept;
+        """The request as the handler saw it, rebuilt from the bytes kept;
         the handler must do the work now (``can_defer`` is False)."""
         self.ensure_one()
+        raw = self._raw_body()
+        max_depth = self.env["integration.api.dispatcher"]._api_max_json_depth()
         return ApiRequest(
             system=self.system_id,
             api_key=self.api_key_id,
@@ -169,8 +190,8 @@ class IntegrationApiMessage(models.Model):
             path=self.path,
             path_params=self.path_params or {},
             query=self.query or {},
-            body=self.body,
-            raw_body=json.dumps(self.body).encode(),
+            body=parse_json_body(raw, max_depth) if raw else None,
+            raw_body=raw,
             headers={},
             correlation_id=self.correlation_id,
             idempotency_key=self.idempotency_key,

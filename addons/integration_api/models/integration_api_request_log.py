@@ -1,3 +1,5 @@
+import json
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -7,7 +9,7 @@ LOG_COLUMNS = (
     "date", "method", "path", "route", "status", "duration_ms", "system_id",
     "api_key_id", "company_id", "remote_addr", "request_headers", "body_excerpt",
     "correlation_id", "trace_id", "idempotency_key", "res_model", "res_ids",
-    "error_title", "error_detail", "message_id",
+    "error_title", "error_detail", "message_id", "errors", "body_raw",
 )
 
 
@@ -15,7 +17,10 @@ class IntegrationApiRequestLog(models.Model):
     """One row per API request: who, what, how it ended, what it touched.
 
     Written with a single INSERT in the request's transaction. Headers are
-    redacted and bodies cut to an excerpt before they get here; secrets never do.
+    redacted and the body is shown as an excerpt; secrets never get here. The
+    bytes of a refused body are kept exactly as received (``body_raw``)
+    unless a kept message holds them, so a refused request (malformed JSON,
+    U+0000, anything PostgreSQL text cannot hold) loses nothing either.
     """
 
     _name = "integration.api.request.log"
@@ -35,7 +40,12 @@ class IntegrationApiRequestLog(models.Model):
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     remote_addr = fields.Char(readonly=True)
     request_headers = fields.Text(readonly=True, help="Redacted: secrets are shown as ***.")
-    body_excerpt = fields.Text(readonly=True)
+    body_excerpt = fields.Text(readonly=True, help="The start of the body as text; bytes "
+                               "text cannot hold are shown as \N{REPLACEMENT CHARACTER}.")
+    body_raw = fields.Binary(
+        string="Body (as received)", attachment=False, readonly=True,
+        help="A refused body byte for byte, when no kept message holds it.")
+    body_filename = fields.Char(compute="_compute_body_filename")
     correlation_id = fields.Char(string="Request ID", readonly=True, index=True)
     trace_id = fields.Char(readonly=True, index=True, help="W3C traceparent trace id.")
     idempotency_key = fields.Char(readonly=True)
@@ -43,8 +53,30 @@ class IntegrationApiRequestLog(models.Model):
     res_ids = fields.Char(string="Record IDs", readonly=True)
     error_title = fields.Char(readonly=True)
     error_detail = fields.Text(readonly=True)
+    errors = fields.Text(
+        string="Errors answered", readonly=True,
+        help="The errors[] of the problem document the partner got: the JSON pointer "
+        "of each value it got wrong and what is wrong with it.")
+    error_lines = fields.Text(string="Fields to fix", compute="_compute_error_lines")
     message_id = fields.Many2one("integration.api.message", readonly=True, ondelete="set null")
     is_error = fields.Boolean(compute="_compute_is_error", search="_search_is_error")
+
+    @api.depends("correlation_id")
+    def _compute_body_filename(self):
+        for log in self:
+            log.body_filename = f"request-{log.correlation_id or log.id}.json"
+
+    @api.depends("errors")
+    def _compute_error_lines(self):
+        for log in self:
+            try:
+                items = json.loads(log.errors) if log.errors else []
+            except ValueError:
+                items = []
+            log.error_lines = "\n".join(
+                f"{item.get('pointer') or '(the whole body)'}: {item.get('detail', '')}"
+                for item in items if isinstance(item, dict)
+            ) or False
 
     @api.depends("status")
     def _compute_is_error(self):

@@ -87,6 +87,7 @@ class IntegrationApiRouter(models.AbstractModel):
     @api.model
     def _api_openapi_document(self, base_url):
         event_types = self.env["integration.event.type"].sudo().search([("active", "=", True)])
+        dispatcher = self.env["integration.api.dispatcher"]
         return build_openapi(
             self._api_route_table().routes,
             self._api_load_schema,
@@ -102,6 +103,8 @@ class IntegrationApiRouter(models.AbstractModel):
             ],
             server_url=base_url,
             idempotency_hours=self.env["integration.api.idempotency"]._retention_hours(),
+            body_limits={"max_depth": dispatcher._api_max_json_depth(),
+                         "max_body_bytes": dispatcher._api_max_body_bytes()},
         )
 
     # ------------------------------------------------------------------

@@ -10,6 +10,7 @@ from ..tools import (
     api_keys,
     batching,
     docs_html,
+    json_body,
     markdown,
     openapi,
     prefer,
@@ -24,7 +25,8 @@ from ..tools.request import ApiError
 from ..tools.routes import ApiRoute, RouteTable
 
 MODULES = (
-    api_keys, batching, docs_html, markdown, openapi, prefer, problems, query, rate_limit, redaction, routes,
+    api_keys, batching, docs_html, json_body, markdown, openapi, prefer, problems, query, rate_limit,
+    redaction, routes,
     tracing,
 )
 

@@ -307,14 +307,33 @@ def _webhooks(event_types, components):
     return webhooks
 
 
+def body_rules(max_depth=64, max_body_bytes=1024 * 1024):
+    """What the API accepts as a JSON body, for the document's description.
+
+    >>> "64 levels" in body_rules(64)
+    True
+    """
+    return (
+        f"Bodies are strict JSON (RFC 8259, the I-JSON profile of RFC 7493) of at most "
+        f"{max_body_bytes} bytes: UTF-8 without a byte order mark; no NaN, Infinity or "
+        "-Infinity, no number that overflows a double (1e999) and integers within "
+        "+-(2^53 - 1); no U+0000 and no unpaired surrogate in strings or member names; "
+        f"no member name twice in one object; arrays and objects nested at most "
+        f"{max_depth} levels. Anything else is answered 400 (malformed-request) with the "
+        "JSON pointer of each value refused in errors[], before anything is written. "
+        "Valid JSON holding a value Odoo cannot store is answered 422 (unstorable-value)."
+    )
+
+
 def build_openapi(routes, load_schema, event_types=(), server_url="", title="Odoo Integration API",
-                  version="1.0.0", idempotency_hours=24, description=""):
+                  version="1.0.0", idempotency_hours=24, description="", body_limits=None):
     """The OpenAPI 3.1 document (a dict).
 
     :param routes: iterable of :class:`~.routes.ApiRoute`
     :param load_schema: ``ref -> dict`` for file paths and dict schemas
     :param event_types: dicts with ``code``, ``version``, ``name``,
         ``description``, ``schema`` (the ``data`` schema)
+    :param body_limits: keyword arguments of :func:`body_rules`
     """
     components = _Components(load_schema)
     components.schemas.update(
@@ -339,8 +358,9 @@ def build_openapi(routes, load_schema, event_types=(), server_url="", title="Odo
             "description": description or (
                 "Inbound REST API of Odoo and the events it sends (webhooks). "
                 "Errors are RFC 9457 problem details. Idempotency-Key values are "
-                f"kept {idempotency_hours} hours."),
+                f"kept {idempotency_hours} hours. " + body_rules(**(body_limits or {}))),
             "x-idempotency-retention-hours": idempotency_hours,
+            "x-body-limits": dict(body_limits or {}),
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
         "servers": [{"url": server_url or "/"}],

@@ -13,6 +13,7 @@ import re
 from http import HTTPStatus
 
 import psycopg2
+import psycopg2.errors
 
 from odoo.exceptions import AccessDenied, AccessError, MissingError, UserError
 
@@ -26,8 +27,9 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 #: slug -> (status, title, what it means): the catalogue published in the docs
 PROBLEM_TYPES = {
-    "malformed-request": (400, "Bad Request", "The body is not valid JSON, or a "
-                          "parameter or cursor cannot be read."),
+    "malformed-request": (400, "Bad Request", "The body is not strict JSON (see the "
+                          "body rules; errors[].pointer names each value refused), or a "
+                          "parameter, header or cursor cannot be read."),
     "idempotency-key-missing": (400, "Bad Request", "This route requires an "
                                 "Idempotency-Key header."),
     "unauthorized": (401, "Unauthorized", "The API key is missing, unknown, "
@@ -49,6 +51,8 @@ PROBLEM_TYPES = {
                                "was used before with a different request."),
     "business-rule": (422, "Unprocessable Content", "Odoo cannot act on the "
                       "request as it stands."),
+    "unstorable-value": (422, "Unprocessable Content", "The body is valid JSON but holds "
+                         "a value too large or out of range for Odoo to store."),
     "rate-limited": (429, "Too Many Requests", "Too many requests (or failed "
                      "authentications); see Retry-After."),
     "internal-error": (500, "Internal Server Error", "An unexpected error; quote "
@@ -93,6 +97,12 @@ def to_api_error(exc):
     if isinstance(exc, psycopg2.IntegrityError):
         return ApiError(409, "Conflict", "The request conflicts with existing data.",
                         problem_type="conflict")
+    if isinstance(exc, (psycopg2.DataError, psycopg2.errors.ProgramLimitExceeded)):
+        # out of range, too long, too large for an index: the database's
+        # message names internals, so the answer does not quote it
+        detail = "A value is too large or out of range for Odoo to store."
+        return ApiError(422, "Unprocessable Content", detail, problem_type="unstorable-value",
+                        errors=[{"pointer": "", "detail": detail}])
     return None
 
 
