@@ -262,8 +262,8 @@ class IntegrationException(models.Model):
         states = dict(self._fields["state"]._description_selection(self.env))
         lines = [
             self.env._(
-                "%(source)s reprocessed; the exception is %(state)s.",
-                source=exception.source_label or exception.name,
+                "%(what)s reprocessed; the exception is %(state)s.",
+                what=exception.source_label or exception.name,
                 state=states[exception.state].lower(),
             )
             for exception in self

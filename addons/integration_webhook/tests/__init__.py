@@ -5,3 +5,4 @@ from . import test_security
 from . import test_public_keys
 from . import test_tls_pinning
 from . import test_ui_tour
+from . import test_first_hour
