@@ -61,6 +61,7 @@ class TestSubscriptionTour(HttpCase):
             "/odoo/action-integration_core.integration_settings_action",
             "integration_key_configured_tour",
             login="admin",
+            timeout=180,  # two pages, the settings are slow to build
         )
 
     def test_key_alarm_when_the_key_is_missing(self):
@@ -71,6 +72,7 @@ class TestSubscriptionTour(HttpCase):
             "/odoo/action-integration_core.integration_settings_action",
             "integration_key_missing_tour",
             login="admin",
+            timeout=180,  # two pages, the settings are slow to build
         )
 
     def test_failed_test_send_leaves_no_pending_delivery_and_no_exception(self):
