@@ -587,4 +587,3 @@ class IntegrationMapping(models.Model):
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
-

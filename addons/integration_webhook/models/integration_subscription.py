@@ -319,6 +319,13 @@ class IntegrationSubscription(models.Model):
         secret = self.env["integration.subscription.secret"].sudo().search(
             domain, order="id desc", limit=1
         )
+        if not secret and not self.sudo().secret_ids:
+            raise UserError(
+                self.env._(
+                    "This subscription has no signing key yet (no encryption key was "
+                    "configured when it was created): use Rotate secret to create one."
+                )
+            )
         if not secret:
             raise UserError(
                 self.env._(
