@@ -61,7 +61,10 @@ class IntegrationDelivery(models.Model):
     last_error = fields.Char(readonly=True)
     replay_count = fields.Integer(readonly=True)
     attempt_ids = fields.One2many("integration.delivery.attempt", "delivery_id", readonly=True)
-    payload_preview = fields.Text(compute="_compute_payload_preview")
+    payload_preview = fields.Text(
+        compute="_compute_payload_preview", help="The body exactly as it is sent."
+    )
+    payload_text = fields.Text(string="Payload", compute="_compute_payload_preview")
 
     def init(self):
         self.env.cr.execute(
@@ -81,7 +84,8 @@ class IntegrationDelivery(models.Model):
     def _compute_payload_preview(self):
         for delivery in self:
             _content_type, body = delivery._body()
-            delivery.payload_preview = pretty_json(body.decode())
+            delivery.payload_preview = body.decode()
+            delivery.payload_text = pretty_json(delivery.payload_preview)
 
     @api.depends("event_type", "subscription_id")
     def _compute_display_name(self):

@@ -116,7 +116,8 @@ class TestReadableDeliveries(FirstHourCase):
         subscription = self.subscribe()
         self.receiver.set_default(200)
         _event, delivery = self.emit_and_drain(subscription)
-        self.assertIn('\n  "type": "integration.ping"', delivery.payload_preview)
+        self.assertIn('\n  "type": "integration.ping"', delivery.payload_text)
+        self.assertIn('"type":"integration.ping"', delivery.payload_preview, "as sent")
         attempt = delivery.attempt_ids
         attempt.response_excerpt = '{"ok":true}'
         self.assertEqual(attempt.response_text, '{\n  "ok": true\n}')
