@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "data/integration_event_type_data.xml",
+        "data/integration_event_source_data.xml",
         "views/integration_menus.xml",
         "views/integration_system_views.xml",
         "views/integration_event_type_views.xml",
@@ -22,7 +23,16 @@
         "views/integration_record_link_views.xml",
         "views/integration_mapping_views.xml",
         "views/res_config_settings_views.xml",
+        "wizards/integration_exception_ignore_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "integration_core/static/src/views/integration_exception_kanban.js",
+        ],
+        "web.assets_tests": [
+            "integration_core/static/tests/tours/*.js",
+        ],
+    },
     "demo": ["demo/integration_system_demo.xml"],
     "application": True,
     "installable": True,

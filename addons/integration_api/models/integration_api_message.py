@@ -51,8 +51,9 @@ class IntegrationApiMessage(models.Model):
         [
             ("received", "Received"),
             ("queued", "Queued"),
-            ("done", "Done"),
+            # in the order of the flow: a fixed message ends done
             ("needs_fix", "Needs a fix"),
+            ("done", "Done"),
             ("rejected", "Rejected"),
             ("failed", "Failed"),
         ],

@@ -38,5 +38,6 @@ class IntegrationSystem(models.Model):
             "integration_api.integration_api_key_action"
         )
         action["domain"] = [("system_id", "=", self.id)]
-        action["context"] = {"default_system_id": self.id}
+        # the button counts the active keys: open them (revoked ones a filter away)
+        action["context"] = {"default_system_id": self.id, "search_default_active_keys": 1}
         return action

@@ -11,8 +11,11 @@ class IntegrationEncryptionMixin(models.AbstractModel):
     _name = "integration.encryption.mixin"
     _description = "Integration secret encryption"
 
+    # the default is what a new (unsaved) form shows: the web client does not
+    # compute a field without dependencies on a new record
     encryption_key_configured = fields.Boolean(
         compute="_compute_encryption_key_configured",
+        default=lambda self: self._encryption_key_is_set(),
         help="Technical: whether integration_encryption_key is set in the Odoo "
         "configuration file. Secrets cannot be stored without it.",
     )
@@ -21,8 +24,12 @@ class IntegrationEncryptionMixin(models.AbstractModel):
     def _encryption_keys(self):
         return config.get(secret_box.CONFIG_KEY) or ""
 
+    @api.model
+    def _encryption_key_is_set(self):
+        return bool(self._encryption_keys().strip())
+
     def _compute_encryption_key_configured(self):
-        configured = bool(self._encryption_keys().strip())
+        configured = self._encryption_key_is_set()
         for record in self:
             record.encryption_key_configured = configured
 

@@ -195,12 +195,27 @@ class IntegrationEvent(models.Model):
 
     @api.model
     def _event_source(self):
+        """The CloudEvents ``source``: the stored setting.
+
+        Fixed at installation (``_init_event_source``) because ``web.base.url``
+        follows the host name the last admin logged in with: consumers would
+        see one system as two. The base URL is only the fallback of a
+        database where the setting was removed by hand.
+        """
         params = self.env["ir.config_parameter"].sudo()
-        source = params.get_param("integration.event_source")
-        if not source:
-            base_url = params.get_param("web.base.url") or "odoo://localhost"
-            source = f"{base_url.rstrip('/')}/integration"
-        return source
+        return params.get_param("integration.event_source") or self._default_event_source()
+
+    @api.model
+    def _default_event_source(self):
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url")
+        return f"{(base_url or 'odoo://localhost').rstrip('/')}/integration"
+
+    @api.model
+    def _init_event_source(self):
+        """Store the event source once, if none is (install and every update)."""
+        params = self.env["ir.config_parameter"].sudo()
+        if not params.get_param("integration.event_source"):
+            params.set_param("integration.event_source", self._default_event_source())
 
     @api.model
     def _subject_of(self, item):

@@ -196,16 +196,46 @@ class IntegrationException(models.Model):
             vals["resolution_note"] = note
         self.write(vals)
 
-    def action_ignore(self):
-        for exception in self:
-            if not exception.resolution_note:
-                raise UserError(
-                    self.env._(
-                        "Write in the resolution note why %(name)s can be ignored.",
-                        name=exception.name,
+    def write(self, vals):
+        """No way to Ignored without a reason (a kanban drop writes the state only)."""
+        ignoring = self.browse()
+        if vals.get("state") == "ignored":
+            ignoring = self.filtered(lambda e: e.state != "ignored")
+            for exception in ignoring:
+                if not (vals.get("resolution_note") or exception.resolution_note):
+                    raise UserError(
+                        self.env._(
+                            "%(name)s: ignoring needs a reason. Use Ignore on the "
+                            "exception and say why nobody needs to act.",
+                            name=exception.name,
+                        )
                     )
-                )
-        self.write({"state": "ignored"})
+        result = super().write(vals)
+        for exception in ignoring:
+            exception.message_post(
+                body=self.env._("Ignored: %(reason)s", reason=exception.resolution_note)
+            )
+        return result
+
+    def action_ignore(self, reason=None):
+        """Ignore with ``reason`` (else the resolution note must say why)."""
+        vals = {"state": "ignored"}
+        if reason:
+            vals["resolution_note"] = reason
+        self.write(vals)
+        return True
+
+    def action_open_ignore_wizard(self):
+        """The Ignore button: ask for the reason."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "integration_core.integration_exception_ignore_action"
+        )
+        action["context"] = {
+            "active_model": self._name,
+            "active_ids": self.ids,
+            "active_id": self[:1].id,
+        }
+        return action
 
     def action_reopen(self):
         self.write({"state": "new"})
@@ -225,7 +255,31 @@ class IntegrationException(models.Model):
                     exception.resolution_note
                     or self.env._("Reprocessed by %(user)s", user=self.env.user.name)
                 )
-        return True
+        return self._reprocess_notification()
+
+    def _reprocess_notification(self):
+        """Tell the clerk what Reprocess did, then reload the view."""
+        states = dict(self._fields["state"]._description_selection(self.env))
+        lines = [
+            self.env._(
+                "%(what)s reprocessed; the exception is %(state)s.",
+                what=exception.source_label or exception.name,
+                state=states[exception.state].lower(),
+            )
+            for exception in self
+        ]
+        done = all(exception.state not in OPEN_STATES for exception in self)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Reprocessed") if done else self.env._("Reprocessed, still open"),
+                "message": " ".join(lines),
+                "type": "success" if done else "warning",
+                "sticky": not done,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_open_record(self):
         self.ensure_one()

@@ -534,3 +534,22 @@ class IntegrationMapping(models.Model):
                 if record.id not in codes and record[field_name]:
                     codes[record.id] = record[field_name]
         return codes
+
+    def action_save_notify(self):
+        """The mapping dialog's Save (the form saved it): say what is mapped now."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Mapping saved"),
+                "message": self.env._(
+                    "%(mapping)s now maps to %(target)s. Reprocess the exceptions "
+                    "that waited for it.",
+                    mapping=self.display_name,
+                    target=self.record_name or "-",
+                ),
+                "type": "success",
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }

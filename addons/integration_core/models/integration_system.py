@@ -139,5 +139,6 @@ class IntegrationSystem(models.Model):
             "integration_core.integration_exception_action"
         )
         action["domain"] = [("system_id", "=", self.id)]
-        action["context"] = {"default_system_id": self.id}
+        # the button counts the open ones: open them (the others a filter away)
+        action["context"] = {"default_system_id": self.id, "search_default_open": 1}
         return action

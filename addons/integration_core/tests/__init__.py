@@ -7,3 +7,5 @@ from . import test_health
 from . import test_pg
 from . import test_mapping_tools
 from . import test_schema_url
+from . import test_first_hour
+from . import test_ui_tour

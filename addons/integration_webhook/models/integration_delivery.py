@@ -9,6 +9,7 @@ from odoo.addons.integration_core.models.integration_exception import OPEN_STATE
 
 from ..tools import retry as retry_tools
 from ..tools import sender
+from ..tools.pretty import pretty_json
 from ..tools.request_builder import build_body, build_request
 
 EPOCH = datetime(1970, 1, 1)
@@ -64,7 +65,10 @@ class IntegrationDelivery(models.Model):
     last_error = fields.Char(readonly=True)
     replay_count = fields.Integer(readonly=True)
     attempt_ids = fields.One2many("integration.delivery.attempt", "delivery_id", readonly=True)
-    payload_preview = fields.Text(compute="_compute_payload_preview")
+    payload_preview = fields.Text(
+        compute="_compute_payload_preview", help="The body exactly as it is sent."
+    )
+    payload_text = fields.Text(string="Payload", compute="_compute_payload_preview")
     dead_exception_id = fields.Many2one(
         "integration.exception",
         readonly=True,
@@ -94,6 +98,7 @@ class IntegrationDelivery(models.Model):
         for delivery in self:
             _content_type, body = delivery._body()
             delivery.payload_preview = body.decode()
+            delivery.payload_text = pretty_json(delivery.payload_preview)
 
     @api.depends("event_type", "subscription_id")
     def _compute_display_name(self):
@@ -150,13 +155,15 @@ class IntegrationDelivery(models.Model):
              "sequence", "correlation_id"]
         )
 
-    def _attempt_vals(self, result):
+    def _attempt_vals(self, result, final=False):
+        """:param final: the delivery ends with this attempt (dead, or a test)"""
+        outcome = "failed" if final and result.outcome == "retry" else result.outcome
         return {
             "delivery_id": self.id,
             "number": self.attempt_count + 1,
             "status_code": result.status,
             "duration_ms": result.duration_ms,
-            "outcome": result.outcome,
+            "outcome": outcome,
             "error": result.error,
             "response_excerpt": result.excerpt,
         }
@@ -177,6 +184,9 @@ class IntegrationDelivery(models.Model):
         if result.outcome == "success":
             vals.update(state="delivered", delivered_at=now, next_attempt_at=False)
         elif result.outcome == "gone":
+            vals.update(state="cancelled", next_attempt_at=False)
+        elif self.is_test:
+            # a test send is one attempt shown to the admin: no retry, no exception
             vals.update(state="cancelled", next_attempt_at=False)
         else:
             schedule = retry_tools.parse_schedule(self.subscription_id.retry_schedule)
@@ -212,8 +222,9 @@ class IntegrationDelivery(models.Model):
         attempts = []
         groups = defaultdict(list)
         for delivery, result in outcomes:
-            attempts.append(delivery._attempt_vals(result))
             vals = delivery._result_vals(result, now, now_ts)
+            final = vals.get("state") in ("dead", "cancelled")
+            attempts.append(delivery._attempt_vals(result, final=final))
             groups[tuple(sorted(vals.items()))].append(delivery.id)
         self.env["integration.delivery.attempt"].sudo().create(attempts)
         deliveries = self.browse()

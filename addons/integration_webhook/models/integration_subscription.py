@@ -90,6 +90,10 @@ class IntegrationSubscription(models.Model):
         "integration.subscription.header", "subscription_id", string="Extra headers"
     )
     public_keys_url = fields.Char(compute="_compute_public_keys_url")
+    secret_to_show = fields.Boolean(
+        compute="_compute_secret_to_show",
+        help="Technical: a v1 secret not shown yet, or a v1a public key (always).",
+    )
     timeout = fields.Integer(
         string="Timeout (s)", default=15, help="How long to wait for the answer."
     )
@@ -166,6 +170,13 @@ class IntegrationSubscription(models.Model):
         for subscription in self:
             subscription.public_keys_url = (
                 f"{base_url}/integration/webhooks/{subscription.uuid}/keys.json"
+            )
+
+    @api.depends("signing_scheme", "secret_ids.revealed")
+    def _compute_secret_to_show(self):
+        for subscription in self:
+            subscription.secret_to_show = subscription.signing_scheme == "v1a" or any(
+                not secret.revealed for secret in subscription.secret_ids
             )
 
     def _compute_delivery_counts(self):
@@ -288,17 +299,30 @@ class IntegrationSubscription(models.Model):
         return self.sudo()._add_secret()._reveal_action()
 
     def action_reveal_new_secret(self):
-        """Shown once after creation: the first secret of the subscription."""
+        """What to give the partner: the new v1 secret once, or the v1a public key."""
         self.ensure_one()
         self.check_access("write")
+        domain = [("subscription_id", "=", self.id)]
+        if self.signing_scheme == "v1":
+            domain.append(("revealed", "=", False))
+        else:
+            domain.append(("expires_at", "=", False))
         secret = self.env["integration.subscription.secret"].sudo().search(
-            [("subscription_id", "=", self.id), ("revealed", "=", False)],
-            order="id desc",
-            limit=1,
+            domain, order="id desc", limit=1
         )
+        if not secret and not self.sudo().secret_ids:
+            raise UserError(
+                self.env._(
+                    "This subscription has no signing key yet (no encryption key was "
+                    "configured when it was created): use Rotate secret to create one."
+                )
+            )
         if not secret:
             raise UserError(
-                self.env._("The secret was already shown; rotate it to get a new one.")
+                self.env._(
+                    "The secret was already shown and cannot be read again: "
+                    "use Rotate secret to get a new one."
+                )
             )
         return secret._reveal_action()
 
@@ -475,6 +499,10 @@ class IntegrationSubscription(models.Model):
         )
         action["domain"] = [("subscription_id", "=", self.id)]
         action["context"] = {"search_default_subscription_id": self.id}
+        # each smart button passes the state it counts
+        state = self.env.context.get("delivery_state")
+        if state in ("pending", "dead", "delivered"):
+            action["context"][f"search_default_{state}"] = 1
         return action
 
     @api.model

@@ -101,15 +101,24 @@ class IntegrationSubscriptionSecret(models.Model):
         return self._decrypt_secret(self.sudo().secret_encrypted)
 
     def _reveal_action(self):
-        """Open the wizard that shows this secret once."""
+        """Open the wizard that shows what to give the partner.
+
+        v1 (HMAC): the shared secret, once. v1a (Ed25519): the public key and
+        the keys URL, as often as asked; the private key never leaves Odoo.
+        """
         self.ensure_one()
-        plaintext = self._plaintext()
+        context = {"default_secret_id": self.id}
+        if self.scheme == "v1":
+            context["default_plaintext"] = self._plaintext()
+            name = self.env._("Signing secret")
+        else:
+            name = self.env._("Public key")
         self.sudo().revealed = True
         return {
             "type": "ir.actions.act_window",
             "res_model": "integration.secret.reveal",
             "view_mode": "form",
             "target": "new",
-            "name": self.env._("Signing secret"),
-            "context": {"default_secret_id": self.id, "default_plaintext": plaintext},
+            "name": name,
+            "context": context,
         }

@@ -8,3 +8,4 @@ from . import test_public_keys
 from . import test_health
 from . import test_tls_pinning
 from . import test_ui_tour
+from . import test_first_hour

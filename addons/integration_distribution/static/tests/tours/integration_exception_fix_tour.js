@@ -45,8 +45,12 @@ registry.category("web_tour.tours").add("integration_exception_fix_tour", {
         },
         {
             content: "save the mapping",
-            trigger: ".modal .o_form_button_save",
+            trigger: ".modal .modal-footer button[name='action_save_notify']",
             run: "click",
+        },
+        {
+            content: "told what is mapped now",
+            trigger: ".o_notification:contains('Mapping saved'):contains('SKU-TOUR-NEW')",
         },
         {
             content: "back on the exception",
@@ -56,6 +60,10 @@ registry.category("web_tour.tours").add("integration_exception_fix_tour", {
             content: "reprocess the kept order",
             trigger: ".o_statusbar_buttons button[name='action_reprocess']",
             run: "click",
+        },
+        {
+            content: "told what Reprocess did",
+            trigger: ".o_notification:contains('Reprocessed'):contains('resolved')",
         },
         {
             content: "resolved",

@@ -1,0 +1,1 @@
+from . import integration_exception_ignore
