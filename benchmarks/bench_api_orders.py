@@ -17,6 +17,12 @@ requests in the kernel, not in Odoo) and the queue_job runner.
 * XML-RPC: what a partner writes with an Odoo API key (``res.users.apikeys``)
   as password: search the customer by ref, the 5 products by default_code,
   ``sale.order`` ``create`` with the lines, ``action_confirm``: 4 calls.
+* the limit of intake: the same orders created and confirmed by the ORM in
+  this one process, no HTTP, no API: the queued drain's batch size
+  (``integration_api.queue_batch_size``, default 50) of orders per
+  transaction, one ``create`` and one ``action_confirm``, as the queued
+  system's user. The queued intake's rate is printed as a share of it (the
+  queued intake runs up to two drains at once, the limit one process).
 
 Run: ``python3 benchmarks/bench_api_orders.py`` (creates the database
 ``integration_bench_api`` the first time).
@@ -30,6 +36,8 @@ import xmlrpc.client
 import requests
 from api_common import describe, ensure_user, issue_api_key, run_clients
 from common import OdooServer, environment, prepare, summary
+
+from odoo.fields import Command
 
 DB = os.environ.get("BENCH_DB", "integration_bench_api")
 ORDERS = int(os.environ.get("BENCH_ORDERS", 400))
@@ -105,6 +113,37 @@ def wait_confirmed(registry, system_id, refs, timeout=600):
     return lags
 
 
+def drain_batch_size(registry):
+    """The queued drain's batch size: its setting, else its default."""
+    from odoo.addons.integration_api.models.integration_api_queue import (
+        DEFAULT_BATCH_SIZE,
+    )
+
+    with environment(registry) as env:
+        value = env["ir.config_parameter"].get_param("integration_api.queue_batch_size")
+    return max(1, int(value)) if value else DEFAULT_BATCH_SIZE
+
+
+def orm_round(registry, system_id, tag, count, batch_size):
+    """Seconds to create and confirm ``count`` orders in batches, no HTTP."""
+    with environment(registry) as env:
+        user_id = env["integration.system"].browse(system_id).user_id.id
+    started = time.perf_counter()
+    for first in range(0, count, batch_size):
+        with environment(registry) as env:
+            env = env(user=user_id)
+            customer = env["res.partner"].search([("ref", "=", CUSTOMER_REF)], limit=1)
+            products = env["product.product"].search([("default_code", "in", SKUS)])
+            by_code = {product.default_code: product.id for product in products}
+            env["sale.order"].create([
+                {"partner_id": customer.id, "client_order_ref": f"{tag}-{n}",
+                 "order_line": [Command.create({"product_id": by_code[sku], "product_uom_qty": q + 1})
+                                for q, sku in enumerate(SKUS)]}
+                for n in range(first, min(count, first + batch_size))
+            ]).action_confirm()
+    return time.perf_counter() - started
+
+
 def order_body(ref):
     return {"external_ref": ref, "customer": {"code": CUSTOMER_REF},
             "lines": [{"sku": sku, "qty": n + 1} for n, sku in enumerate(SKUS)]}
@@ -171,8 +210,11 @@ def main():
         run_clients(CLIENTS, 3, api_session(token), api_order("warm", 201))
         queued_round("warm", 3)
         run_clients(CLIENTS, 3, rpc_session, rpc_order)
+        batch_size = drain_batch_size(registry)
+        orm_round(registry, queued_id, f"orm-warm-{run}", batch_size, batch_size)
         per_client = ORDERS // CLIENTS // 2
         results = {name: ([], [], []) for name in ("queued", "api", "rpc")}
+        orm_seconds = []
         accepting = []
         for round_ in (1, 2):  # alternate: drift (colleagues' load) hits all three
             seconds, latencies, lags, accepted = queued_round(f"q{round_}", per_client)
@@ -180,6 +222,8 @@ def main():
             results["queued"][1].extend(latencies)
             results["queued"][2].extend(lags)
             accepting.append(accepted)
+            orm_seconds.append(orm_round(registry, queued_id, f"orm{round_}-{run}",
+                                         per_client * CLIENTS, batch_size))
             for name, make, call in (
                     ("api", api_session(token), api_order(f"r{round_}", 201)),
                     ("rpc", rpc_session, rpc_order)):
@@ -188,6 +232,7 @@ def main():
                 results[name][1].extend(latencies)
 
     rates = {name: len(lat) / sum(secs) for name, (secs, lat, _lags) in results.items()}
+    orm_rate = 2 * per_client * CLIENTS / sum(orm_seconds)
     lags = summary(results["queued"][2])
     print(f"\n== Order intake, 5 lines, {CLIENTS} concurrent clients, {WORKERS} HTTP workers, "
           f"{ORDERS} orders each (2 alternating rounds)")
@@ -196,8 +241,12 @@ def main():
     print(f"{'':<34}  received -> confirmed: p50 {lags['median'] * 1000:6.1f} ms, "
           f"p95 {lags['p95'] * 1000:6.1f} ms; all answered 202 at "
           f"{len(results['queued'][1]) / sum(accepting):.1f} orders/s (a promise, not a ratio)")
+    print(f"{'ORM in one process, no HTTP':<34}: {orm_rate:7.1f} orders/s, batches of "
+          f"{batch_size} (one create, one action_confirm, one commit), "
+          f"{1000 / orm_rate:.1f} ms per order (the limit of intake)")
     print(describe("POST /api/v1/orders, immediate", rates["api"], results["api"][1], "orders/s"))
     print(describe("XML-RPC (4 calls, API key)", rates["rpc"], results["rpc"][1], "orders/s"))
+    print(f"ratio queued / ORM limit: {rates['queued'] / orm_rate:.2f}x orders/s")
     print(f"ratio queued / XML-RPC: {rates['queued'] / rates['rpc']:.2f}x orders/s")
     print(f"ratio immediate / XML-RPC: {rates['api'] / rates['rpc']:.2f}x orders/s")
 

@@ -43,7 +43,8 @@ def write_config(directory):
 
 
 def prepare(db, modules):
-    """Configuration path and registry of ``db``, with ``modules`` installed or updated."""
+    """Configuration path and registry of ``db``, with ``modules`` installed or updated
+    (``BENCH_UPDATE=0``: an existing database is used as it is)."""
     directory = os.environ.get("BENCH_DIR") or tempfile.mkdtemp(prefix="integration-bench-")
     conf = os.environ.get("BENCH_CONF") or write_config(directory)
     exists = subprocess.run(
@@ -52,6 +53,10 @@ def prepare(db, modules):
          f"SELECT 1 FROM pg_database WHERE datname = '{db}'"],
         capture_output=True, text=True, check=False,
     ).stdout.strip()
+    if exists == "1" and os.environ.get("BENCH_UPDATE") == "0":
+        # the database was just made or updated from this very code
+        print(f"using database {db} as it is (BENCH_UPDATE=0)", flush=True)
+        return conf, load(conf, db)
     if exists == "1":
         # every suite module: a dependency's new fields must reach the database too
         # (Odoo updates only the installed ones)
