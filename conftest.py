@@ -23,14 +23,19 @@ conditions, as Odoo's runner (``odoo --test-enable``) does:
 
 Without ``--odoo-config``/``--odoo-database`` (or ``ODOO_RC``) pytest stops
 with a usage message: every test here needs a database, prepared as the
-README says (``KEEP_DB=1 TEST_DB=NAME setup/test --quick MODULES``).
+README says (``TEST_DB=NAME setup/test --prepare``).
 """
 
 import logging
 import os
+import time
 import unittest
 
 import pytest
+
+# As odoo-bin sets it: Odoo computes in UTC.
+os.environ["TZ"] = "UTC"
+time.tzset()
 
 _ODOO_OPTIONS = ("--odoo-database", "--odoo-config", "--odoo-dev")
 
@@ -75,8 +80,7 @@ def pytest_configure(config):
         raise pytest.UsageError(
             "these tests need an Odoo database: pass --odoo-config=FILE (a "
             "configuration with db_name) or --odoo-database=NAME; prepare one "
-            "with `KEEP_DB=1 TEST_DB=NAME setup/test --quick MODULES` (README, "
-            "Test it)"
+            "with `TEST_DB=NAME setup/test --prepare` (README, Test it)"
         )
     import odoo
 
@@ -133,12 +137,14 @@ def pytest_collection_modifyitems(session, config, items):
         selected, deselected = [], []
         for item in kept:
             cls = getattr(item, "cls", None)
+            module = getattr(item, "module", None)
             if cls is not None and _is_odoo_case(cls):
-                (selected if selector.check(cls(item.name)) else deselected).append(
-                    item
-                )
+                keep = selector.check(cls(item.name))
             else:
-                selected.append(item)
+                # as Odoo's selector: a test without Odoo tags (a doctest of
+                # load_tests) is not selected; the e2e tests are not Odoo's
+                keep = not getattr(module, "__name__", "").startswith("odoo.addons.")
+            (selected if keep else deselected).append(item)
         if deselected:
             config.hook.pytest_deselected(items=deselected)
         kept = selected
