@@ -55,3 +55,8 @@ new_fernet_key() {
     "${py[@]}" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' \
         || die "cannot generate a Fernet key: is cryptography installed?"
 }
+
+require_pytest_odoo() {
+    "${py[@]}" -c 'import pytest, pytest_odoo' >/dev/null 2>&1 \
+        || die "pytest and pytest-odoo must be importable by ${py[*]}: run setup/install-requirements"
+}

@@ -17,15 +17,25 @@ _loaded = {}
 
 
 def test_settings():
-    """``(config path, database)`` from the environment set by ``setup/test``."""
+    """``(config path, database)`` of the tests.
+
+    Under pytest-odoo (``--odoo-config``, as ``setup/test`` runs pytest) the
+    configuration it parsed, used as it is; otherwise the environment
+    variables ``INTEGRATION_TEST_CONF`` and ``INTEGRATION_TEST_DB``.
+    """
     conf = os.environ.get("INTEGRATION_TEST_CONF")
     db = os.environ.get("INTEGRATION_TEST_DB")
-    if not conf or not db:
-        raise RuntimeError(
-            "INTEGRATION_TEST_CONF and INTEGRATION_TEST_DB must be set: run the "
-            "suite through setup/test"
-        )
-    return conf, db
+    if conf and db:
+        return conf, db
+    rcfile = getattr(odoo.tools.config, "rcfile", None)
+    if odoo.tools.config.get("db_name") and rcfile and os.path.isfile(rcfile):
+        _loaded["conf"] = rcfile  # parsed already: load() keeps it
+        return rcfile, odoo.tools.config["db_name"].split(",")[0]
+    raise RuntimeError(
+        "no test database: run pytest with --odoo-config=FILE (a configuration "
+        "with db_name, see the README) or set INTEGRATION_TEST_CONF and "
+        "INTEGRATION_TEST_DB"
+    )
 
 
 def load(conf, db):
