@@ -1,0 +1,262 @@
+from odoo import api, fields, models
+
+from odoo.addons.integration_api.tools.request import ApiError, ApiResult
+from odoo.addons.integration_core.tools.mapping_codes import normalize_code
+
+from ..tools.availability import decode_cursor, encode_cursor, promise
+
+DEFAULT_PAGE = 100
+
+
+class IntegrationApiAvailabilityResource(models.AbstractModel):
+    """``/api/v1/availability``: availability to promise, in the caller's codes.
+
+    HTTP words stop here: the figures come from
+    ``product.product._integration_stock_figures`` and the channel's
+    allocation from ``integration.system``. Results are per line: a code the
+    system has not mapped is reported in its line, never fails the call.
+    """
+
+    _name = "integration.api.availability.resource"
+    _description = "API resource: availability"
+
+    # ------------------------------------------------------------------
+    # GET /availability
+    # ------------------------------------------------------------------
+    @api.model
+    def _api_get(self, api_request):
+        system = api_request.system
+        query = api_request.query
+        warehouses, warehouse_errors = self._warehouses(system, query.get("warehouse"))
+        if query.get("sku"):
+            products, items = self._products_by_sku(system, query["sku"])
+            next_cursor = None
+        else:
+            products, next_cursor = self._page(
+                system, query.get("cursor"), query.get("limit") or DEFAULT_PAGE
+            )
+            items = []
+        items += self._availability_items(system, products, warehouses)
+        return ApiResult(
+            200,
+            {
+                "system": api_request.system_code,
+                "as_of": fields.Datetime.now(),
+                "items": items + warehouse_errors,
+                "next": next_cursor,
+            },
+        )
+
+    def _availability_items(self, system, products, warehouses):
+        if not products or not warehouses:
+            return []
+        figures = products._integration_stock_figures(warehouses, system=system)
+        incoming = products._integration_incoming(warehouses)
+        codes = self.env["integration.mapping"].code_table(
+            system, products, products.uom_id, warehouses
+        )
+        items = []
+        for product in products:
+            sku = self._sku(system, product, codes)
+            for warehouse in warehouses:
+                receipts = incoming.get((product.id, warehouse.id)) or []
+                next_receipt = receipts[0] if receipts else None
+                items.append(
+                    {
+                        "sku": sku,
+                        "product_id": product.id,
+                        "warehouse": codes.get(warehouse, "warehouse") or warehouse.code,
+                        "uom": product.uom_id.name,
+                        "uom_code": codes.get(product.uom_id, "uom"),
+                        **figures[(product.id, warehouse.id)],
+                        "next_incoming": {
+                            "quantity": next_receipt[1],
+                            "date": next_receipt[0],
+                        }
+                        if next_receipt
+                        else None,
+                    }
+                )
+        return items
+
+    @api.model
+    def _sku(self, system, product, codes):
+        return codes.get(product, "product") or product.default_code or str(product.id)
+
+    def _products_by_sku(self, system, skus):
+        """The products the system means by ``skus``, and an error line per
+        code it has not mapped."""
+        Mapping = self.env["integration.mapping"]
+        found = Mapping.sudo().resolve_many(system, "product", skus, raise_if_missing=False)
+        errors, products = [], self.env["product.product"]
+        for index, sku in enumerate(skus):
+            product = found.get(normalize_code(sku))
+            if product:
+                products |= product
+            else:
+                errors.append(self._unmapped_line("sku", sku, f"/sku/{index}", "product"))
+        return products.sudo().with_company(system.company_id), errors
+
+    def _page(self, system, cursor, limit):
+        """One page of the system's stocked products, oldest first."""
+        after = 0
+        if cursor:
+            try:
+                after = decode_cursor(cursor)
+            except ValueError as exc:
+                raise ApiError(
+                    400,
+                    "Invalid cursor",
+                    "Pass the 'next' value of the previous page as it was.",
+                    errors=[{"pointer": "/cursor", "detail": str(exc)}],
+                    problem_type="invalid-cursor",
+                ) from exc
+        products = (
+            self.env["product.product"]
+            .sudo()
+            .with_company(system.company_id)
+            .search(
+                self._stocked_domain(system) + [("id", ">", after)],
+                order="id",
+                limit=limit + 1,
+            )
+        )
+        page = products[:limit]
+        return page, encode_cursor(page[-1].id) if len(products) > limit else None
+
+    @api.model
+    def _stocked_domain(self, system):
+        return [
+            ("is_storable", "=", True),
+            ("sale_ok", "=", True),
+            ("company_id", "in", (False, system.company_id.id)),
+        ]
+
+    def _warehouses(self, system, codes):
+        """The warehouses asked for (the system's codes), or all that feed
+        the system; an error line per code that is unknown or does not feed it."""
+        allowed = system._availability_warehouses()
+        if not codes:
+            return allowed, []
+        found = (
+            self.env["integration.mapping"]
+            .sudo()
+            .resolve_many(system, "warehouse", codes, raise_if_missing=False)
+        )
+        warehouses, errors = self.env["stock.warehouse"].sudo(), []
+        for index, code in enumerate(codes):
+            warehouse = found.get(normalize_code(code))
+            if warehouse and warehouse in allowed:
+                warehouses |= warehouse
+            else:
+                errors.append(
+                    self._unmapped_line("warehouse", code, f"/warehouse/{index}", "warehouse")
+                )
+        return warehouses, errors
+
+    @api.model
+    def _unmapped_line(self, member, code, pointer, kind):
+        return {
+            member: code,
+            "error": {
+                "code": "unmapped_code",
+                "kind": kind,
+                "pointer": pointer,
+                "detail": f"Unknown {kind} code {code!r} for this system"
+                + (" (or it does not feed this channel)" if kind == "warehouse" else ""),
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # POST /availability/check
+    # ------------------------------------------------------------------
+    @api.model
+    def _api_check(self, api_request):
+        """Can these lines be promised? Reads only, one round trip."""
+        system = api_request.system
+        lines = api_request.body["lines"]
+        allowed = system._availability_warehouses()
+        skus = [line["sku"] for line in lines]
+        found = (
+            self.env["integration.mapping"]
+            .sudo()
+            .resolve_many(system, "product", skus, raise_if_missing=False)
+        )
+        wanted_codes = [line["warehouse"] for line in lines if line.get("warehouse")]
+        found_warehouses = (
+            self.env["integration.mapping"]
+            .sudo()
+            .resolve_many(system, "warehouse", wanted_codes, raise_if_missing=False)
+            if wanted_codes
+            else {}
+        )
+        products = self.env["product.product"].sudo()
+        requests, answers = [], []
+        for index, line in enumerate(lines):
+            product = found.get(normalize_code(line["sku"]))
+            if not product:
+                answers.append(
+                    self._unmapped_line("sku", line["sku"], f"/lines/{index}/sku", "product")
+                )
+                continue
+            candidates = allowed
+            if line.get("warehouse"):
+                warehouse = found_warehouses.get(normalize_code(line["warehouse"]))
+                if not warehouse or warehouse not in allowed:
+                    answers.append(
+                        self._unmapped_line(
+                            "warehouse",
+                            line["warehouse"],
+                            f"/lines/{index}/warehouse",
+                            "warehouse",
+                        )
+                    )
+                    continue
+                candidates = warehouse
+            products |= product
+            requests.append(
+                (
+                    index,
+                    {
+                        "product": product.id,
+                        "quantity": line["quantity"],
+                        "date": fields.Date.to_date(line.get("date")),
+                        "warehouses": candidates.ids,
+                    },
+                )
+            )
+            answers.append(None)
+        results = self._promise(system, products, allowed, [r for _i, r in requests])
+        codes = self.env["integration.mapping"].code_table(system, allowed)
+        by_index = dict(zip((i for i, _r in requests), results, strict=True))
+        out = []
+        for index, line in enumerate(lines):
+            if answers[index] is not None:
+                out.append(answers[index])
+                continue
+            result = by_index[index]
+            warehouse = self.env["stock.warehouse"].sudo().browse(result["warehouse"])
+            out.append(
+                {
+                    "sku": line["sku"],
+                    **result,
+                    "warehouse": (codes.get(warehouse, "warehouse") or warehouse.code)
+                    if warehouse
+                    else None,
+                    "date": line.get("date"),
+                }
+            )
+        return ApiResult(200, {"system": api_request.system_code, "lines": out})
+
+    def _promise(self, system, products, warehouses, lines):
+        if not lines:
+            return []
+        products = products.with_company(system.company_id)
+        figures = products._integration_stock_figures(warehouses, system=system)
+        incoming = products._integration_incoming(warehouses)
+        available = {key: row["available_to_sell"] for key, row in figures.items()}
+        # outgoing demand Odoo could not reserve yet waits for the receipts
+        backlog = {
+            key: max(0.0, row["outgoing"] - row["reserved"]) for key, row in figures.items()
+        }
+        return promise(lines, available, incoming, backlog=backlog)
