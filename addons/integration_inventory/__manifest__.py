@@ -15,9 +15,11 @@
         "data/queue_job_data.xml",
         "data/ir_cron_data.xml",
         "data/ir_config_parameter_data.xml",
+        "data/integration_api_scope_data.xml",
         "views/integration_system_views.xml",
         "views/res_config_settings_views.xml",
         "views/integration_inventory_snapshot_views.xml",
+        "views/integration_api_message_views.xml",
     ],
     "installable": True,
 }

@@ -15,3 +15,6 @@ from . import purchase_order
 from . import stock_picking
 from . import integration_inventory_snapshot
 from . import integration_api_snapshot_resource
+from . import stock_quant_count
+from . import integration_api_count_resource
+from . import integration_api_message

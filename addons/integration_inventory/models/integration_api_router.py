@@ -5,6 +5,7 @@ from odoo.addons.integration_api.tools.routes import ApiRoute
 SCHEMAS = "integration_inventory/schemas/api"
 RESOURCE = "integration.api.availability.resource"
 SNAPSHOTS = "integration.api.snapshot.resource"
+COUNTS = "integration.api.count.resource"
 
 
 class IntegrationApiRouter(models.AbstractModel):
@@ -56,5 +57,25 @@ class IntegrationApiRouter(models.AbstractModel):
                 "taken for can download it; expired snapshots are purged.",
                 query_schema=f"{SCHEMAS}/snapshot.query.json",
                 tags=("availability",),
+            ),
+            ApiRoute(
+                "POST",
+                "/inventory/counts",
+                "inventory:write",
+                f"{COUNTS}._api_post",
+                summary="Send counted quantities (applied as Odoo inventory adjustments)",
+                description="Counted quantity per SKU and location (or warehouse) and "
+                "lot. Applied all or none, as Odoo's own inventory adjustments, so "
+                "its move history and stock valuation stay right. Idempotent by "
+                "count_id. An unknown SKU, location or lot, or a difference beyond "
+                "the threshold set on your system, is answered 202: the count is "
+                "kept, a person fixes the code or approves the count, and it is "
+                "applied then (follow status_url).",
+                request_schema=f"{SCHEMAS}/inventory.count.json",
+                response_schema=f"{SCHEMAS}/inventory.count.result.json",
+                success_status=201,
+                idempotent=True,
+                keep_message=True,
+                tags=("inventory",),
             ),
         ]

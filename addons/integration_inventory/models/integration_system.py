@@ -49,6 +49,22 @@ class IntegrationSystem(models.Model):
         "(in its own codes, after its allocation) whenever stock moves.",
     )
 
+    count_threshold_kind = fields.Selection(
+        [
+            ("none", "Apply every count"),
+            ("absolute", "Hold differences above a number of units"),
+            ("percent", "Hold differences above a share of the books (%)"),
+        ],
+        string="Counts from this system",
+        required=True,
+        default="none",
+        help="POST /api/v1/inventory/counts: a counted quantity that differs from "
+        "Odoo's books by more than this is not applied; the count is kept and an "
+        "exception asks a person to approve or reject it.",
+    )
+    count_threshold = fields.Float(
+        string="Hold above", digits="Product Unit of Measure"
+    )
     snapshot_enabled = fields.Boolean(
         string="Nightly snapshot",
         help="Every day, write the full availability of this channel's SKUs as "

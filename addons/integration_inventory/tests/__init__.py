@@ -4,3 +4,4 @@ from . import test_availability_events
 from . import test_api_availability
 from . import test_availability_webhooks
 from . import test_supply_events
+from . import test_api_counts

@@ -25,6 +25,7 @@ __all__ = [
     "FIGURES",
     "allocate",
     "availability_subject",
+    "beyond_threshold",
     "decode_cursor",
     "encode_cursor",
     "promise",
@@ -282,3 +283,26 @@ def decode_cursor(cursor):
         return after
     except (binascii.Error, ValueError, KeyError, TypeError, UnicodeError) as exc:
         raise ValueError("not a cursor of this API") from exc
+
+
+def beyond_threshold(before, counted, kind, threshold):
+    """Whether a count differs from the books by more than a system accepts
+    without a person's approval.
+
+    :param kind: ``"none"`` (apply any count), ``"absolute"`` (units) or
+        ``"percent"`` (of the quantity on the books; counted against 1 unit
+        when the books say nothing)
+
+    >>> beyond_threshold(100, 97, "absolute", 5), beyond_threshold(100, 90, "absolute", 5)
+    (False, True)
+    >>> beyond_threshold(100, 89, "percent", 10), beyond_threshold(0, 3, "percent", 50)
+    (True, True)
+    >>> beyond_threshold(5, 500, "none", 0)
+    False
+    """
+    difference = abs(float(counted) - float(before))
+    if kind == "absolute":
+        return difference > float(threshold) + 1e-9
+    if kind == "percent":
+        return difference / max(abs(float(before)), 1.0) * 100.0 > float(threshold) + 1e-9
+    return False
