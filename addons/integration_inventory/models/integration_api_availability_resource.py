@@ -106,10 +106,10 @@ class IntegrationApiAvailabilityResource(models.AbstractModel):
             except ValueError as exc:
                 raise ApiError(
                     400,
-                    "Invalid cursor",
+                    "Bad Request",
                     "Pass the 'next' value of the previous page as it was.",
                     errors=[{"pointer": "/cursor", "detail": str(exc)}],
-                    problem_type="invalid-cursor",
+                    problem_type="malformed-request",
                 ) from exc
         products = (
             self.env["product.product"]
@@ -220,7 +220,7 @@ class IntegrationApiAvailabilityResource(models.AbstractModel):
                     {
                         "product": product.id,
                         "quantity": line["quantity"],
-                        "date": fields.Date.to_date(line.get("date")),
+                        "date": self._wanted_date(line.get("date"), index),
                         "warehouses": candidates.ids,
                     },
                 )
@@ -247,6 +247,21 @@ class IntegrationApiAvailabilityResource(models.AbstractModel):
                 }
             )
         return ApiResult(200, {"system": api_request.system_code, "lines": out})
+
+    @api.model
+    def _wanted_date(self, value, index):
+        if not value:
+            return None
+        try:
+            return fields.Date.to_date(value)
+        except ValueError as exc:
+            raise ApiError(
+                422,
+                "Unprocessable Content",
+                "A wanted date is a day written YYYY-MM-DD.",
+                errors=[{"pointer": f"/lines/{index}/date", "detail": f"{value!r} is not a date"}],
+                problem_type="validation-failed",
+            ) from exc
 
     def _promise(self, system, products, warehouses, lines):
         if not lines:
