@@ -52,28 +52,31 @@ class IntegrationApiAvailabilityResource(models.AbstractModel):
             return []
         figures = products._integration_stock_figures(warehouses, system=system)
         incoming = products._integration_incoming(warehouses)
-        codes = self.env["integration.mapping"].code_table(
-            system, products, products.uom_id, warehouses
-        )
+        units = products._integration_units()
+        uoms = self.env["uom.uom"].browse({unit[0] for unit in units.values()})
+        codes = self.env["integration.mapping"].code_table(system, products, uoms, warehouses)
+        warehouse_codes = [
+            (warehouse.id, codes.get(warehouse, "warehouse") or warehouse.code)
+            for warehouse in warehouses
+        ]
+        uom_codes = {uom.id: codes.get(uom, "uom") for uom in uoms}
         items = []
         for product in products:
             sku = self._sku(system, product, codes)
-            for warehouse in warehouses:
-                receipts = incoming.get((product.id, warehouse.id)) or []
-                next_receipt = receipts[0] if receipts else None
+            uom_id, uom_name, _rounding, _units = units[product.id]
+            for warehouse_id, warehouse_code in warehouse_codes:
+                key = (product.id, warehouse_id)
+                receipts = incoming.get(key)
                 items.append(
                     {
                         "sku": sku,
                         "product_id": product.id,
-                        "warehouse": codes.get(warehouse, "warehouse") or warehouse.code,
-                        "uom": product.uom_id.name,
-                        "uom_code": codes.get(product.uom_id, "uom"),
-                        **figures[(product.id, warehouse.id)],
-                        "next_incoming": {
-                            "quantity": next_receipt[1],
-                            "date": next_receipt[0],
-                        }
-                        if next_receipt
+                        "warehouse": warehouse_code,
+                        "uom": uom_name,
+                        "uom_code": uom_codes[uom_id],
+                        **figures[key],
+                        "next_incoming": {"quantity": receipts[0][1], "date": receipts[0][0]}
+                        if receipts
                         else None,
                     }
                 )
@@ -88,13 +91,14 @@ class IntegrationApiAvailabilityResource(models.AbstractModel):
         code it has not mapped."""
         Mapping = self.env["integration.mapping"]
         found = Mapping.sudo().resolve_many(system, "product", skus, raise_if_missing=False)
-        errors, products = [], self.env["product.product"]
+        errors, product_ids = [], []
         for index, sku in enumerate(skus):
             product = found.get(normalize_code(sku))
             if product:
-                products |= product
+                product_ids.append(product.id)
             else:
                 errors.append(self._unmapped_line("sku", sku, f"/sku/{index}", "product"))
+        products = self.env["product.product"].browse(dict.fromkeys(product_ids))
         return products.sudo().with_company(system.company_id), errors
 
     def _page(self, system, cursor, limit):

@@ -110,6 +110,18 @@ class IntegrationSystem(models.Model):
             )
         return warehouses
 
+    def _allocation(self):
+        """``allocate(free, rounding)`` for this channel, its settings read once
+        (called for every product and warehouse of a page)."""
+        self.ensure_one()
+        kind, buffer = self.availability_buffer_kind, self.availability_buffer
+        cap = self.availability_cap or None
+
+        def to_sell(free, rounding=None):
+            return allocate(free, kind, buffer, cap=cap, rounding=rounding)
+
+        return to_sell
+
     def _available_to_sell(self, free, rounding=None):
         """What this channel is offered of ``free`` (Odoo's free quantity)."""
         self.ensure_one()

@@ -29,6 +29,7 @@ __all__ = [
     "decode_cursor",
     "encode_cursor",
     "promise",
+    "round_to",
     "stock_figures",
 ]
 
@@ -51,6 +52,20 @@ def _q(value):
     return round(float(value or 0.0), DIGITS) + 0.0  # + 0.0: never -0.0
 
 
+def round_to(value, rounding):
+    """``value`` rounded half away from zero to a multiple of ``rounding``,
+    as Odoo's ``float_round`` does for quantities.
+
+    >>> round_to(2.5, 1.0), round_to(-2.5, 1.0), round_to(1.234, 0.01), round_to(0.1 + 0.2, 0.01)
+    (3.0, -3.0, 1.23, 0.3)
+    """
+    if not rounding:
+        return _q(value)
+    steps = abs(float(value or 0.0)) / rounding
+    rounded = math.floor(steps + 0.5 + 1e-9) * rounding
+    return _q(rounded if value >= 0 else -rounded)
+
+
 def availability_subject(system_code, warehouse_code, product_id):
     """The CloudEvents subject of one channel's figures of a product in a
     warehouse: events of one subject are ordered by their ``sequence``.
@@ -71,18 +86,16 @@ def stock_figures(on_hand, free, incoming, outgoing, forecast, available_to_sell
     >>> stock_figures(2, 3, 0, 0, 2)["reserved"]  # never negative
     0.0
     """
-    figures = {
+    available = _q(free)
+    return {
         "on_hand": _q(on_hand),
         "reserved": _q(max(0.0, (on_hand or 0.0) - (free or 0.0))),
-        "available": _q(free),
+        "available": available,
         "incoming": _q(incoming),
         "outgoing": _q(outgoing),
         "forecast": _q(forecast),
+        "available_to_sell": available if available_to_sell is None else _q(available_to_sell),
     }
-    figures["available_to_sell"] = _q(
-        figures["available"] if available_to_sell is None else available_to_sell
-    )
-    return figures
 
 
 def allocate(free, buffer_kind, buffer, cap=None, rounding=None):
