@@ -151,8 +151,10 @@ def freshness(conf, registry, receiver, product_ids, warehouse_id):
         if event.get("type") != "availability.changed":
             continue
         changed_at = datetime.fromisoformat(event["data"]["changed_at"].rstrip("Z")).replace(
-            tzinfo=UTC)
-        lags.append(request.at - changed_at.timestamp())
+            tzinfo=UTC).timestamp()
+        if changed_at < started:
+            continue  # the burst's events, queued before the server started
+        lags.append(request.at - changed_at)
     return window, lags
 
 
