@@ -1,0 +1,28 @@
+from odoo import api, models
+
+
+class IntegrationEvent(models.Model):
+    _inherit = "integration.event"
+
+    @api.model
+    def _audiences(self, type_code):
+        """Whom an event of ``type_code`` must be built for: each system with
+        a live subscription to it (the event then carries that system's
+        codes), and ``False`` when a subscription names no system (Odoo's own
+        codes). Nobody subscribed: no event is built at all."""
+        subscriptions = (
+            self.env["integration.subscription"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("state", "in", ("active", "paused")),
+                    ("event_type_ids.code", "=", type_code),
+                ],
+                ["system_id"],
+            )
+        )
+        audiences = []
+        for system in subscriptions.mapped(lambda s: s.system_id or False):
+            if system not in audiences:
+                audiences.append(system)
+        return audiences

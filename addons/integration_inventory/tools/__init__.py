@@ -1,0 +1,1 @@
+"""Pure helpers of inventory visibility: no ORM, no ``env``."""
