@@ -1,0 +1,1 @@
+"""Pure helpers of fulfilment: no ORM, no ``env``."""
