@@ -93,6 +93,7 @@ class IntegrationApiKey(models.Model):
 
     def action_revoke(self):
         self.write({"state": "revoked"})
+        return True
 
     def action_rotate(self):
         """Replace the secret: the old token stops working at once."""

@@ -189,12 +189,14 @@ class IntegrationException(models.Model):
     # ------------------------------------------------------------------
     def action_take(self):
         self.write({"state": "in_progress", "user_id": self.env.user.id})
+        return True
 
     def action_resolve(self, note=None):
         vals = {"state": "resolved"}
         if note:
             vals["resolution_note"] = note
         self.write(vals)
+        return True
 
     def write(self, vals):
         """No way to Ignored without a reason (a kanban drop writes the state only)."""
@@ -239,6 +241,7 @@ class IntegrationException(models.Model):
 
     def action_reopen(self):
         self.write({"state": "new"})
+        return True
 
     def action_reprocess(self):
         """Retry the source; a success resolves the exception."""

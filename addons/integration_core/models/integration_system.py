@@ -132,6 +132,7 @@ class IntegrationSystem(models.Model):
 
     def action_suspend(self):
         self.write({"state": "suspended"})
+        return True
 
     def action_view_exceptions(self):
         self.ensure_one()

@@ -6,7 +6,7 @@ thing locked, so that two modules never lock each other's keys by chance.
 Every class of the suite is declared here and nowhere else:
 
 >>> sorted(hex(number) for number in ADVISORY_LOCK_CLASSES.values())
-['0x1a9e0001', '0x1a9e0002', '0x4945', '0x4957']
+['0x1a9e0001', '0x1a9e0002', '0x4941', '0x4945', '0x4957']
 >>> len(set(ADVISORY_LOCK_CLASSES.values())) == len(ADVISORY_LOCK_CLASSES)
 True
 >>> all(-2**31 <= number < 2**31 for number in ADVISORY_LOCK_CLASSES.values())
@@ -62,6 +62,7 @@ __all__ = [
     "CONCURRENCY_PGCODES",
     "LOCK_API_ACCEPT",
     "LOCK_API_DRAIN",
+    "LOCK_AVAILABILITY_DRAIN",
     "LOCK_EVENT_SUBJECT",
     "LOCK_WEBHOOK_DRAIN",
     "is_concurrency_error",
@@ -88,12 +89,16 @@ LOCK_API_DRAIN = 0x1A9E0001
 #: a transaction queueing API messages for a system (shared) against the
 #: drain's end-of-drain barrier (exclusive) (key: the system id)
 LOCK_API_ACCEPT = 0x1A9E0002
+#: "IA": one availability.changed drain at a time (key: 1;
+#: ``integration_inventory``)
+LOCK_AVAILABILITY_DRAIN = 0x4941
 
 ADVISORY_LOCK_CLASSES = {
     "event_subject": LOCK_EVENT_SUBJECT,
     "webhook_drain": LOCK_WEBHOOK_DRAIN,
     "api_drain": LOCK_API_DRAIN,
     "api_accept": LOCK_API_ACCEPT,
+    "availability_drain": LOCK_AVAILABILITY_DRAIN,
 }
 
 

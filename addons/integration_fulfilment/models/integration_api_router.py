@@ -30,6 +30,7 @@ class IntegrationApiRouter(models.AbstractModel):
                 "open an exception for a person. An unknown carrier word is kept and "
                 "answered 202 until it is mapped.",
                 request_schema=f"{SCHEMAS}/shipment.event.json",
+                reference="{ref}",
                 response_schema=f"{SCHEMAS}/shipment.event.result.json",
                 success_status=201,
                 idempotent=True,

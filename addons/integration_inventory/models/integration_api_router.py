@@ -72,6 +72,7 @@ class IntegrationApiRouter(models.AbstractModel):
                 "kept, a person fixes the code or approves the count, and it is "
                 "applied then (follow status_url).",
                 request_schema=f"{SCHEMAS}/inventory.count.json",
+                reference="/count_id",
                 response_schema=f"{SCHEMAS}/inventory.count.result.json",
                 success_status=201,
                 idempotent=True,

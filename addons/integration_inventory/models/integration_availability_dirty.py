@@ -5,6 +5,8 @@ from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
 
+from odoo.addons.integration_core.tools import pg
+
 _logger = logging.getLogger(__name__)
 
 PENDING = "integration_inventory.availability_dirty"
@@ -12,9 +14,8 @@ DRAIN_IDENTITY = "integration_inventory.availability_drain"
 WINDOW_PARAM = "integration_inventory.availability_window_seconds"
 DEFAULT_WINDOW = 2
 DRAIN_BATCH = 5000
-# pg_advisory_xact_lock(namespace, key): one availability drain at a time, so
+# pg_advisory_xact_lock(class, key): one availability drain at a time, so
 # two drains never compare against the same last figures
-LOCK_NAMESPACE = 0x4941  # "IA"
 LOCK_KEY = 1
 
 
@@ -137,7 +138,7 @@ class IntegrationAvailabilityDirty(models.Model):
         event per channel, product and warehouse whose figures differ from
         the ones last announced. Idempotent; one drain at a time."""
         cr = self.env.cr
-        cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (LOCK_NAMESPACE, LOCK_KEY))
+        cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (pg.LOCK_AVAILABILITY_DRAIN, LOCK_KEY))
         if not cr.fetchone()[0]:
             self._enqueue_drain()
             return "another drain is running: rescheduled"

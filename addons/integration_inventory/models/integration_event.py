@@ -1,5 +1,7 @@
 from odoo import api, models
 
+from .integration_subscription import ADDRESSED_TYPES
+
 
 class IntegrationEvent(models.Model):
     _inherit = "integration.event"
@@ -26,3 +28,15 @@ class IntegrationEvent(models.Model):
             if system not in audiences:
                 audiences.append(system)
         return audiences
+
+    def _matching(self, subscription):
+        """Events built for one system go to that system's subscriptions only
+        (system-less ones, in Odoo's codes, to subscriptions without a system):
+        another channel's figures are after another allocation, in other codes."""
+        return (
+            super()
+            ._matching(subscription)
+            .filtered(
+                lambda e: e.type not in ADDRESSED_TYPES or e.system_id == subscription.system_id
+            )
+        )

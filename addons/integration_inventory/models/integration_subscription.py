@@ -29,11 +29,3 @@ class IntegrationSubscription(models.Model):
                         "subscription is for."
                     )
                 )
-
-    def _matching_events(self, events):
-        """Events built for one system go to that system's subscriptions only
-        (system-less ones, in Odoo's codes, to subscriptions without a system)."""
-        matching = super()._matching_events(events)
-        return matching.filtered(
-            lambda e: e.type not in ADDRESSED_TYPES or e.system_id == self.system_id
-        )

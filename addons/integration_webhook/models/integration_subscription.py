@@ -403,6 +403,7 @@ class IntegrationSubscription(models.Model):
     # ------------------------------------------------------------------
     def action_pause(self):
         self.write({"state": "paused"})
+        return True
 
     def action_resume(self):
         """Send again; the "disabled" exception is over, as the state is."""
@@ -423,6 +424,7 @@ class IntegrationSubscription(models.Model):
             ]
         ).action_resolve(self.env._("Resumed by %(user)s", user=self.env.user.name))
         self.env["integration.delivery.queue"]._enqueue(self.sudo())
+        return True
 
     def _integration_reprocess(self):
         """From the exception dashboard: resume and replay the dead deliveries.

@@ -9,3 +9,4 @@ from . import test_health
 from . import test_tls_pinning
 from . import test_ui_tour
 from . import test_first_hour
+from . import test_xmlrpc_actions
