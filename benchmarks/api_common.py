@@ -14,12 +14,26 @@ TECH_GROUPS = ("sales_team.group_sale_salesman_all_leads", "stock.group_stock_us
 
 def ensure_user(env, login):
     """An internal user with sales and stock user rights (created once)."""
-    user = env["res.users"].with_context(active_test=False).search([("login", "=", login)])
+    user = (
+        env["res.users"].with_context(active_test=False).search([("login", "=", login)])
+    )
     if not user:
-        user = env["res.users"].with_context(no_reset_password=True).create({
-            "name": login, "login": login, "email": f"{login}@example.com",
-            "groups_id": [fields.Command.set([env.ref(x).id for x in ("base.group_user", *TECH_GROUPS)])],
-        })
+        user = (
+            env["res.users"]
+            .with_context(no_reset_password=True)
+            .create(
+                {
+                    "name": login,
+                    "login": login,
+                    "email": f"{login}@example.com",
+                    "groups_id": [
+                        fields.Command.set(
+                            [env.ref(x).id for x in ("base.group_user", *TECH_GROUPS)]
+                        )
+                    ],
+                }
+            )
+        )
     return user
 
 
@@ -29,16 +43,24 @@ def issue_api_key(registry, code, scopes, rate_limit=100000):
     with environment(registry, {"tracking_disable": True}) as env:
         system = env["integration.system"].search([("code", "=", code)])
         if not system:
-            system = env["integration.system"].create({
-                "name": f"Bench {code}", "code": code, "kind": "web_shop", "state": "active",
-                "user_id": ensure_user(env, f"{code}_bot").id,
-            })
+            system = env["integration.system"].create(
+                {
+                    "name": f"Bench {code}",
+                    "code": code,
+                    "kind": "web_shop",
+                    "state": "active",
+                    "user_id": ensure_user(env, f"{code}_bot").id,
+                }
+            )
         scope_records = env["integration.api.scope"].search([("code", "in", scopes)])
-        key = env["integration.api.key"].create({
-            "name": f"bench {uuid.uuid4().hex[:6]}", "system_id": system.id,
-            "scope_ids": [fields.Command.set(scope_records.ids)],
-            "rate_limit_per_minute": rate_limit,
-        })
+        key = env["integration.api.key"].create(
+            {
+                "name": f"bench {uuid.uuid4().hex[:6]}",
+                "system_id": system.id,
+                "scope_ids": [fields.Command.set(scope_records.ids)],
+                "rate_limit_per_minute": rate_limit,
+            }
+        )
         return system.id, key._issue_secret()
 
 
@@ -82,5 +104,7 @@ def run_clients(clients, per_client, make_session, do_request):
 
 def describe(label, rate, latencies, unit="req/s"):
     stats = summary(latencies)
-    return (f"{label:<34}: {rate:7.1f} {unit}, p50 {stats['median'] * 1000:6.1f} ms, "
-            f"p95 {stats['p95'] * 1000:6.1f} ms, mean {stats['mean'] * 1000:6.1f} ms (n={stats['n']})")
+    return (
+        f"{label:<34}: {rate:7.1f} {unit}, p50 {stats['median'] * 1000:6.1f} ms, "
+        f"p95 {stats['p95'] * 1000:6.1f} ms, mean {stats['mean'] * 1000:6.1f} ms (n={stats['n']})"
+    )

@@ -34,12 +34,16 @@ def main():
         def ping(session, _index, _n):
             response = session.get(ping_url, headers={"X-Api-Key": token}, timeout=30)
             if response.status_code != 200:
-                raise RuntimeError(f"ping: {response.status_code} {response.text[:200]}")
+                raise RuntimeError(
+                    f"ping: {response.status_code} {response.text[:200]}"
+                )
 
         def bare(session, _index, _n):
             response = session.post(bare_url, json=rpc_body, timeout=30)
             if response.status_code != 200 or "result" not in response.json():
-                raise RuntimeError(f"bare: {response.status_code} {response.text[:200]}")
+                raise RuntimeError(
+                    f"bare: {response.status_code} {response.text[:200]}"
+                )
 
         # warm every worker's caches (registry, routing map, schemas)
         run_clients(4, 50, requests.Session, ping)
@@ -50,26 +54,33 @@ def main():
             for clients in (1, 4):
                 for name, call in (("ping", ping), ("bare", bare)):
                     rate, latencies = run_clients(
-                        clients, REQUESTS // ROUNDS // clients, requests.Session, call)
+                        clients, REQUESTS // ROUNDS // clients, requests.Session, call
+                    )
                     rates, all_latencies = results.setdefault((name, clients), ([], []))
                     rates.append(rate)
                     all_latencies.extend(latencies)
 
-    print(f"\n== Framework cost: GET /api/v1/ping vs POST /web/webclient/version_info "
-          f"({WORKERS} HTTP workers, {REQUESTS} requests each, {ROUNDS} alternating rounds)")
+    print(
+        f"\n== Framework cost: GET /api/v1/ping vs POST /web/webclient/version_info "
+        f"({WORKERS} HTTP workers, {REQUESTS} requests each, {ROUNDS} alternating rounds)"
+    )
     for clients in (1, 4):
         line = {}
         for name in ("ping", "bare"):
             rates, latencies = results[(name, clients)]
             rate = len(latencies) / sum(len(latencies) / len(rates) / r for r in rates)
             line[name] = (rate, summary(latencies))
-            label = "/api/v1/ping" if name == "ping" else "version_info (bare JSON route)"
+            label = (
+                "/api/v1/ping" if name == "ping" else "version_info (bare JSON route)"
+            )
             print(describe(f"{label}, {clients} client(s)", rate, latencies))
         (ping_rate, ping_stats), (bare_rate, bare_stats) = line["ping"], line["bare"]
-        print(f"ratio ping / bare, {clients} client(s): latency p50 "
-              f"{ping_stats['median'] / bare_stats['median']:.2f}x, mean "
-              f"{ping_stats['mean'] / bare_stats['mean']:.2f}x, throughput "
-              f"{ping_rate / bare_rate:.2f}x")
+        print(
+            f"ratio ping / bare, {clients} client(s): latency p50 "
+            f"{ping_stats['median'] / bare_stats['median']:.2f}x, mean "
+            f"{ping_stats['mean'] / bare_stats['mean']:.2f}x, throughput "
+            f"{ping_rate / bare_rate:.2f}x"
+        )
 
 
 if __name__ == "__main__":

@@ -44,12 +44,20 @@ def per_check_ms(check, count):
 def main():
     public_id, secret, _token = api_keys.generate_api_key()
     stored = api_keys.hash_secret(public_id, secret)
-    ours = per_check_ms(lambda: api_keys.secret_matches(public_id, secret, stored), CHECKS)
+    ours = per_check_ms(
+        lambda: api_keys.secret_matches(public_id, secret, stored), CHECKS
+    )
     odoo_hash = KEY_CRYPT_CONTEXT.hash(secret)
-    theirs = per_check_ms(lambda: KEY_CRYPT_CONTEXT.verify(secret, odoo_hash), ODOO_CHECKS)
+    theirs = per_check_ms(
+        lambda: KEY_CRYPT_CONTEXT.verify(secret, odoo_hash), ODOO_CHECKS
+    )
     print(f"\n== API key check, one valid key ({CHECKS} and {ODOO_CHECKS} checks)")
-    print(f"suite (HMAC-SHA256, constant-time compare): {ours * 1000:8.1f} µs per check")
-    print(f"Odoo res.users.apikeys (pbkdf2_sha512)     : {theirs * 1000:8.1f} µs per check")
+    print(
+        f"suite (HMAC-SHA256, constant-time compare): {ours * 1000:8.1f} µs per check"
+    )
+    print(
+        f"Odoo res.users.apikeys (pbkdf2_sha512)     : {theirs * 1000:8.1f} µs per check"
+    )
     print(f"ratio Odoo / suite: {theirs / ours:.0f}x")
 
 

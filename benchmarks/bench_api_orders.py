@@ -62,23 +62,47 @@ def setup_data(registry):
         Product = env["product.product"]
         products = Product.search([("default_code", "in", SKUS)])
         for sku in set(SKUS) - set(products.mapped("default_code")):
-            products |= Product.create({"name": f"Bench {sku}", "default_code": sku,
-                                        "type": "consu", "list_price": 10.0})
+            products |= Product.create(
+                {
+                    "name": f"Bench {sku}",
+                    "default_code": sku,
+                    "type": "consu",
+                    "list_price": 10.0,
+                }
+            )
         customer = env["res.partner"].search([("ref", "=", CUSTOMER_REF)], limit=1)
         if not customer:
-            customer = env["res.partner"].create({"name": "Bench customer", "ref": CUSTOMER_REF})
+            customer = env["res.partner"].create(
+                {"name": "Bench customer", "ref": CUSTOMER_REF}
+            )
         Mapping = env["integration.mapping"]
         wanted = [("customer", CUSTOMER_REF, customer.id)] + [
-            ("product", product.default_code, product.id) for product in products]
+            ("product", product.default_code, product.id) for product in products
+        ]
         for system in (system_id, queued_id):
             for kind, code, res_id in wanted:
-                if not Mapping.search_count([("system_id", "=", system), ("kind", "=", kind),
-                                             ("external_code", "=", code)]):
-                    Mapping.create({"system_id": system, "kind": kind, "external_code": code,
-                                    "res_id": res_id})
+                if not Mapping.search_count(
+                    [
+                        ("system_id", "=", system),
+                        ("kind", "=", kind),
+                        ("external_code", "=", code),
+                    ]
+                ):
+                    Mapping.create(
+                        {
+                            "system_id": system,
+                            "kind": kind,
+                            "external_code": code,
+                            "res_id": res_id,
+                        }
+                    )
         rpc_user = ensure_user(env, "bench_xmlrpc")
-        rpc_key = env["res.users.apikeys"].with_user(rpc_user).sudo()._generate(
-            "rpc", "bench", None)
+        rpc_key = (
+            env["res.users.apikeys"]
+            .with_user(rpc_user)
+            .sudo()
+            ._generate("rpc", "bench", None)
+        )
         return token, queued_token, queued_id, rpc_user.login, rpc_key
 
 
@@ -91,7 +115,9 @@ def wait_confirmed(registry, system_id, refs, timeout=600):
             # cheap on purpose: this poll runs on the same cores as the drains
             env.cr.execute(
                 """SELECT 1 FROM integration_api_message
-                    WHERE system_id = %s AND state = 'queued' LIMIT 1""", (system_id,))
+                    WHERE system_id = %s AND state = 'queued' LIMIT 1""",
+                (system_id,),
+            )
             if not env.cr.fetchone():
                 break
         time.sleep(0.05)
@@ -101,12 +127,15 @@ def wait_confirmed(registry, system_id, refs, timeout=600):
         env.cr.execute(
             """SELECT count(*) FROM sale_order
                 WHERE integration_system_id = %s AND integration_external_ref IN %s
-                  AND state = 'sale'""", (system_id, tuple(refs)))
+                  AND state = 'sale'""",
+            (system_id, tuple(refs)),
+        )
         confirmed = env.cr.fetchone()[0]
         env.cr.execute(
             """SELECT EXTRACT(EPOCH FROM write_date - create_date) FROM integration_api_message
                 WHERE system_id = %s AND reference IN %s AND state = 'done'""",
-            (system_id, tuple(refs)))
+            (system_id, tuple(refs)),
+        )
         lags = [float(row[0]) for row in env.cr.fetchall()]
     if confirmed != len(refs):
         raise RuntimeError(f"{confirmed} of {len(refs)} queued orders confirmed")
@@ -135,18 +164,30 @@ def orm_round(registry, system_id, tag, count, batch_size):
             customer = env["res.partner"].search([("ref", "=", CUSTOMER_REF)], limit=1)
             products = env["product.product"].search([("default_code", "in", SKUS)])
             by_code = {product.default_code: product.id for product in products}
-            env["sale.order"].create([
-                {"partner_id": customer.id, "client_order_ref": f"{tag}-{n}",
-                 "order_line": [Command.create({"product_id": by_code[sku], "product_uom_qty": q + 1})
-                                for q, sku in enumerate(SKUS)]}
-                for n in range(first, min(count, first + batch_size))
-            ]).action_confirm()
+            env["sale.order"].create(
+                [
+                    {
+                        "partner_id": customer.id,
+                        "client_order_ref": f"{tag}-{n}",
+                        "order_line": [
+                            Command.create(
+                                {"product_id": by_code[sku], "product_uom_qty": q + 1}
+                            )
+                            for q, sku in enumerate(SKUS)
+                        ],
+                    }
+                    for n in range(first, min(count, first + batch_size))
+                ]
+            ).action_confirm()
     return time.perf_counter() - started
 
 
 def order_body(ref):
-    return {"external_ref": ref, "customer": {"code": CUSTOMER_REF},
-            "lines": [{"sku": sku, "qty": n + 1} for n, sku in enumerate(SKUS)]}
+    return {
+        "external_ref": ref,
+        "customer": {"code": CUSTOMER_REF},
+        "lines": [{"sku": sku, "qty": n + 1} for n, sku in enumerate(SKUS)],
+    }
 
 
 def main():
@@ -161,47 +202,76 @@ def main():
                 session = requests.Session()
                 session.headers.update({"X-Api-Key": key})
                 return session
+
             return make
 
         def api_order(tag, expected, refs=None):
             def call(session, index, n):
                 ref = f"{tag}-{run}-{index}-{n}"
-                response = session.post(api_url, json=order_body(ref),
-                                        headers={"Idempotency-Key": str(uuid.uuid4())},
-                                        timeout=120)
+                response = session.post(
+                    api_url,
+                    json=order_body(ref),
+                    headers={"Idempotency-Key": str(uuid.uuid4())},
+                    timeout=120,
+                )
                 if response.status_code != expected:
-                    raise RuntimeError(f"API: {response.status_code} {response.text[:300]}")
+                    raise RuntimeError(
+                        f"API: {response.status_code} {response.text[:300]}"
+                    )
                 if refs is not None:
                     refs.append(ref)
+
             return call
 
         uid = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/common").authenticate(
-            DB, login, rpc_key, {})
+            DB, login, rpc_key, {}
+        )
 
         def rpc_session():
-            return xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/object", allow_none=True)
+            return xmlrpc.client.ServerProxy(
+                f"{server.url}/xmlrpc/2/object", allow_none=True
+            )
 
         def rpc_order(session, index, n):
             def call(model, method, *args, **kw):
-                return session.execute_kw(DB, uid, rpc_key, model, method, list(args), kw)
-            (partner_id,) = call("res.partner", "search", [("ref", "=", CUSTOMER_REF)], limit=1)
-            products = call("product.product", "search_read", [("default_code", "in", SKUS)],
-                            fields=["default_code"])
+                return session.execute_kw(
+                    DB, uid, rpc_key, model, method, list(args), kw
+                )
+
+            (partner_id,) = call(
+                "res.partner", "search", [("ref", "=", CUSTOMER_REF)], limit=1
+            )
+            products = call(
+                "product.product",
+                "search_read",
+                [("default_code", "in", SKUS)],
+                fields=["default_code"],
+            )
             by_code = {p["default_code"]: p["id"] for p in products}
-            order_id = call("sale.order", "create", {
-                "partner_id": partner_id,
-                "client_order_ref": f"rpc-{run}-{index}-{n}",
-                "order_line": [(0, 0, {"product_id": by_code[sku], "product_uom_qty": q + 1})
-                               for q, sku in enumerate(SKUS)],
-            })
+            order_id = call(
+                "sale.order",
+                "create",
+                {
+                    "partner_id": partner_id,
+                    "client_order_ref": f"rpc-{run}-{index}-{n}",
+                    "order_line": [
+                        (0, 0, {"product_id": by_code[sku], "product_uom_qty": q + 1})
+                        for q, sku in enumerate(SKUS)
+                    ],
+                },
+            )
             call("sale.order", "action_confirm", [order_id])
 
         def queued_round(tag, per_client):
             """Orders per second from the first request to the last order confirmed."""
             refs = []
             started = time.perf_counter()
-            _rate, latencies = run_clients(CLIENTS, per_client, api_session(queued_token),
-                                           api_order(tag, 202, refs))
+            _rate, latencies = run_clients(
+                CLIENTS,
+                per_client,
+                api_session(queued_token),
+                api_order(tag, 202, refs),
+            )
             accepted = time.perf_counter() - started
             lags = wait_confirmed(registry, queued_id, refs)
             return time.perf_counter() - started, latencies, lags, accepted
@@ -222,11 +292,19 @@ def main():
             results["queued"][1].extend(latencies)
             results["queued"][2].extend(lags)
             accepting.append(accepted)
-            orm_seconds.append(orm_round(registry, queued_id, f"orm{round_}-{run}",
-                                         per_client * CLIENTS, batch_size))
+            orm_seconds.append(
+                orm_round(
+                    registry,
+                    queued_id,
+                    f"orm{round_}-{run}",
+                    per_client * CLIENTS,
+                    batch_size,
+                )
+            )
             for name, make, call in (
-                    ("api", api_session(token), api_order(f"r{round_}", 201)),
-                    ("rpc", rpc_session, rpc_order)):
+                ("api", api_session(token), api_order(f"r{round_}", 201)),
+                ("rpc", rpc_session, rpc_order),
+            ):
                 rate, latencies = run_clients(CLIENTS, per_client, make, call)
                 results[name][0].append(len(latencies) / rate)
                 results[name][1].extend(latencies)
@@ -234,18 +312,42 @@ def main():
     rates = {name: len(lat) / sum(secs) for name, (secs, lat, _lags) in results.items()}
     orm_rate = 2 * per_client * CLIENTS / sum(orm_seconds)
     lags = summary(results["queued"][2])
-    print(f"\n== Order intake, 5 lines, {CLIENTS} concurrent clients, {WORKERS} HTTP workers, "
-          f"{ORDERS} orders each (2 alternating rounds)")
-    print(describe("POST /api/v1/orders, queued", rates["queued"], results["queued"][1],
-                   "orders/s") + "  (rate: until the last order is confirmed; p50/p95: the 202)")
-    print(f"{'':<34}  received -> confirmed: p50 {lags['median'] * 1000:6.1f} ms, "
-          f"p95 {lags['p95'] * 1000:6.1f} ms; all answered 202 at "
-          f"{len(results['queued'][1]) / sum(accepting):.1f} orders/s (a promise, not a ratio)")
-    print(f"{'ORM in one process, no HTTP':<34}: {orm_rate:7.1f} orders/s, batches of "
-          f"{batch_size} (one create, one action_confirm, one commit), "
-          f"{1000 / orm_rate:.1f} ms per order (the limit of intake)")
-    print(describe("POST /api/v1/orders, immediate", rates["api"], results["api"][1], "orders/s"))
-    print(describe("XML-RPC (4 calls, API key)", rates["rpc"], results["rpc"][1], "orders/s"))
+    print(
+        f"\n== Order intake, 5 lines, {CLIENTS} concurrent clients, {WORKERS} HTTP workers, "
+        f"{ORDERS} orders each (2 alternating rounds)"
+    )
+    print(
+        describe(
+            "POST /api/v1/orders, queued",
+            rates["queued"],
+            results["queued"][1],
+            "orders/s",
+        )
+        + "  (rate: until the last order is confirmed; p50/p95: the 202)"
+    )
+    print(
+        f"{'':<34}  received -> confirmed: p50 {lags['median'] * 1000:6.1f} ms, "
+        f"p95 {lags['p95'] * 1000:6.1f} ms; all answered 202 at "
+        f"{len(results['queued'][1]) / sum(accepting):.1f} orders/s (a promise, not a ratio)"
+    )
+    print(
+        f"{'ORM in one process, no HTTP':<34}: {orm_rate:7.1f} orders/s, batches of "
+        f"{batch_size} (one create, one action_confirm, one commit), "
+        f"{1000 / orm_rate:.1f} ms per order (the limit of intake)"
+    )
+    print(
+        describe(
+            "POST /api/v1/orders, immediate",
+            rates["api"],
+            results["api"][1],
+            "orders/s",
+        )
+    )
+    print(
+        describe(
+            "XML-RPC (4 calls, API key)", rates["rpc"], results["rpc"][1], "orders/s"
+        )
+    )
     print(f"ratio queued / ORM limit: {rates['queued'] / orm_rate:.2f}x orders/s")
     print(f"ratio queued / XML-RPC: {rates['queued'] / rates['rpc']:.2f}x orders/s")
     print(f"ratio immediate / XML-RPC: {rates['api'] / rates['rpc']:.2f}x orders/s")

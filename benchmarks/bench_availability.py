@@ -33,7 +33,13 @@ SYSTEM = "bench_availability"
 SKUS = 500
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 5))
 WAREHOUSES = ("WH", "BWH2", "BWH3")
-FIELDS = ["qty_available", "free_qty", "incoming_qty", "outgoing_qty", "virtual_available"]
+FIELDS = [
+    "qty_available",
+    "free_qty",
+    "incoming_qty",
+    "outgoing_qty",
+    "virtual_available",
+]
 
 
 def set_up(registry):
@@ -52,28 +58,51 @@ def set_up(registry):
         missing = sorted(set(codes) - set(existing.mapped("default_code")))
         if missing:
             created = Product.create(
-                [{"name": f"Bench item {code}", "default_code": code, "is_storable": True}
-                 for code in missing]
+                [
+                    {
+                        "name": f"Bench item {code}",
+                        "default_code": code,
+                        "is_storable": True,
+                    }
+                    for code in missing
+                ]
             )
             Quant = env["stock.quant"]
             for index, product in enumerate(created):
                 for n, warehouse in enumerate(warehouses):
                     Quant._update_available_quantity(
-                        product, warehouse.lot_stock_id, 10 + (index + n) % 17)
+                        product, warehouse.lot_stock_id, 10 + (index + n) % 17
+                    )
         products = Product.search([("default_code", "in", codes)], order="default_code")
         system = env["integration.system"].browse(system_id)
-        system.write({"availability_warehouse_ids": [fields.Command.set(warehouses.ids)]})
+        system.write(
+            {"availability_warehouse_ids": [fields.Command.set(warehouses.ids)]}
+        )
         Mapping = env["integration.mapping"]
-        mapped = set(Mapping.search([("system_id", "=", system_id), ("kind", "=", "product")])
-                     .mapped("external_code"))
-        Mapping.create([
-            {"system_id": system_id, "kind": "product", "external_code": f"CH-{p.default_code}",
-             "res_id": p.id}
-            for p in products if f"CH-{p.default_code}" not in mapped
-        ])
+        mapped = set(
+            Mapping.search(
+                [("system_id", "=", system_id), ("kind", "=", "product")]
+            ).mapped("external_code")
+        )
+        Mapping.create(
+            [
+                {
+                    "system_id": system_id,
+                    "kind": "product",
+                    "external_code": f"CH-{p.default_code}",
+                    "res_id": p.id,
+                }
+                for p in products
+                if f"CH-{p.default_code}" not in mapped
+            ]
+        )
         rpc_user = ensure_user(env, "bench_availability_rpc")
-        rpc_key = env["res.users.apikeys"].with_user(rpc_user).sudo()._generate(
-            "rpc", "bench", None)
+        rpc_key = (
+            env["res.users.apikeys"]
+            .with_user(rpc_user)
+            .sudo()
+            ._generate("rpc", "bench", None)
+        )
         return token, rpc_user.login, rpc_key, codes, warehouses.ids
 
 
@@ -84,26 +113,46 @@ def main():
         session = requests.Session()
         url = f"{server.url}/api/v1/availability"
         uid = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/common").authenticate(
-            DB, login, rpc_key, {})
-        rpc = xmlrpc.client.ServerProxy(f"{server.url}/xmlrpc/2/object", allow_none=True)
+            DB, login, rpc_key, {}
+        )
+        rpc = xmlrpc.client.ServerProxy(
+            f"{server.url}/xmlrpc/2/object", allow_none=True
+        )
 
         def api(n):
             response = session.get(
-                url, params={"sku": ",".join(f"CH-{code}" for code in codes[:n])},
-                headers={"X-Api-Key": token}, timeout=120)
+                url,
+                params={"sku": ",".join(f"CH-{code}" for code in codes[:n])},
+                headers={"X-Api-Key": token},
+                timeout=120,
+            )
             items = response.json()["items"]
-            assert response.status_code == 200 and len(items) == n * len(warehouse_ids), response.text[:300]
+            assert response.status_code == 200 and len(items) == n * len(
+                warehouse_ids
+            ), response.text[:300]
 
         def xmlrpc_reads(n):
             def call(model, method, *args, **kw):
                 return rpc.execute_kw(DB, uid, rpc_key, model, method, list(args), kw)
-            found = call("product.product", "search_read", [("default_code", "in", codes[:n])],
-                         fields=["default_code"])
+
+            found = call(
+                "product.product",
+                "search_read",
+                [("default_code", "in", codes[:n])],
+                fields=["default_code"],
+            )
             ids = [row["id"] for row in found]
             rows = 0
             for warehouse_id in warehouse_ids:
-                rows += len(call("product.product", "read", ids, FIELDS,
-                                 context={"warehouse_id": warehouse_id}))
+                rows += len(
+                    call(
+                        "product.product",
+                        "read",
+                        ids,
+                        FIELDS,
+                        context={"warehouse_id": warehouse_id},
+                    )
+                )
             assert rows == n * len(warehouse_ids)
 
         for n in (50, SKUS):  # warm both paths
@@ -115,19 +164,27 @@ def main():
                 for name, call in (("api", api), ("xmlrpc", xmlrpc_reads)):
                     started = time.perf_counter()
                     call(n)
-                    timings.setdefault((name, n), []).append(time.perf_counter() - started)
+                    timings.setdefault((name, n), []).append(
+                        time.perf_counter() - started
+                    )
 
-    print(f"\n== Availability of N SKUs in {len(warehouse_ids)} warehouses "
-          f"(median of {ROUNDS} alternating rounds)")
+    print(
+        f"\n== Availability of N SKUs in {len(warehouse_ids)} warehouses "
+        f"(median of {ROUNDS} alternating rounds)"
+    )
     for n in (50, SKUS):
         api_t = summary(timings[("api", n)])["median"]
         rpc_t = summary(timings[("xmlrpc", n)])["median"]
-        print(f"{n:4d} SKUs: API {api_t * 1000:7.1f} ms ({api_t / n * 1000:5.2f} ms/SKU), "
-              f"XML-RPC {rpc_t * 1000:7.1f} ms ({rpc_t / n * 1000:5.2f} ms/SKU): "
-              f"API {rpc_t / api_t:.2f}x faster")
+        print(
+            f"{n:4d} SKUs: API {api_t * 1000:7.1f} ms ({api_t / n * 1000:5.2f} ms/SKU), "
+            f"XML-RPC {rpc_t * 1000:7.1f} ms ({rpc_t / n * 1000:5.2f} ms/SKU): "
+            f"API {rpc_t / api_t:.2f}x faster"
+        )
     small = summary(timings[("api", 50)])["median"] / 50
     large = summary(timings[("api", SKUS)])["median"] / SKUS
-    print(f"API time per SKU, {SKUS} vs 50 SKUs: {large / small:.2f}x (flat is 1.0 or less)")
+    print(
+        f"API time per SKU, {SKUS} vs 50 SKUs: {large / small:.2f}x (flat is 1.0 or less)"
+    )
 
 
 if __name__ == "__main__":

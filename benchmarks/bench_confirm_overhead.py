@@ -37,11 +37,17 @@ def setup_data(registry):
         env["ir.config_parameter"].set_param(
             "integration_webhook.allowed_networks", "127.0.0.1/32"
         )
-        customer = env["res.partner"].create({"name": f"Bench customer {uuid.uuid4().hex[:4]}"})
+        customer = env["res.partner"].create(
+            {"name": f"Bench customer {uuid.uuid4().hex[:4]}"}
+        )
         products = env["product.product"].create(
             [
-                {"name": f"Bench product {n}", "type": "consu", "is_storable": True,
-                 "list_price": 10 + n}
+                {
+                    "name": f"Bench product {n}",
+                    "type": "consu",
+                    "is_storable": True,
+                    "list_price": 10 + n,
+                }
                 for n in range(LINES)
             ]
         )
@@ -60,7 +66,8 @@ def draft_orders(registry, customer_id, product_ids, count):
                 {
                     "partner_id": customer_id,
                     "order_line": [
-                        (0, 0, {"product_id": pid, "product_uom_qty": 2}) for pid in product_ids
+                        (0, 0, {"product_id": pid, "product_uom_qty": 2})
+                        for pid in product_ids
                     ],
                 }
                 for _ in range(count)
@@ -85,7 +92,9 @@ def configure(registry, mode, receiver_url, native_url):
         subscriptions = env["integration.subscription"]
         subscriptions.search([]).write({"state": "paused"})
         automations = env["base.automation"].with_context(active_test=False)
-        automations.search([("name", "=like", "Bench native webhook%")]).write({"active": False})
+        automations.search([("name", "=like", "Bench native webhook%")]).write(
+            {"active": False}
+        )
         if isinstance(mode, int):  # that many subscriptions
             accepted = env["integration.event.type"]._get_by_code("order.accepted")
             subscriptions.create(
@@ -110,8 +119,16 @@ def configure(registry, mode, receiver_url, native_url):
                     "filter_pre_domain": "[('state', '!=', 'sale')]",
                     "filter_domain": "[('state', '=', 'sale')]",
                     "action_server_ids": [
-                        (0, 0, {"name": "Bench native webhook call", "model_id": model.id,
-                                "state": "webhook", "webhook_url": native_url})
+                        (
+                            0,
+                            0,
+                            {
+                                "name": "Bench native webhook call",
+                                "model_id": model.id,
+                                "state": "webhook",
+                                "webhook_url": native_url,
+                            },
+                        )
                     ],
                 }
             )
@@ -131,23 +148,35 @@ def main():
             results.setdefault(mode, []).extend(confirm_each(registry, ids))
         configure(registry, "none", fast.url, slow.url)
         with environment(registry) as env:
-            pending = env["integration.delivery"].search_count([("state", "=", "pending")])
+            pending = env["integration.delivery"].search_count(
+                [("state", "=", "pending")]
+            )
     base = summary(results["none"])
-    print(f"\n== Confirming a {LINES}-line sale order, one transaction each "
-          f"({len(results['none'])} orders per mode, {ORDERS} per pass)")
+    print(
+        f"\n== Confirming a {LINES}-line sale order, one transaction each "
+        f"({len(results['none'])} orders per mode, {ORDERS} per pass)"
+    )
     rows = [("none", "no subscription")]
-    rows += [(count, f"{count} subscription{'s' if count > 1 else ''} (this suite)")
-             for count in SUBSCRIPTIONS]
+    rows += [
+        (count, f"{count} subscription{'s' if count > 1 else ''} (this suite)")
+        for count in SUBSCRIPTIONS
+    ]
     rows += [("native", "Odoo webhook action, 50 ms receiver")]
     for mode, label in rows:
         stats = summary(results[mode])
-        print(f"{label:38s} mean {stats['mean'] * 1000:7.1f} ms  median "
-              f"{stats['median'] * 1000:7.1f} ms  ratio {stats['median'] / base['median']:.3f}x")
+        print(
+            f"{label:38s} mean {stats['mean'] * 1000:7.1f} ms  median "
+            f"{stats['median'] * 1000:7.1f} ms  ratio {stats['median'] / base['median']:.3f}x"
+        )
     for count in SUBSCRIPTIONS:
         extra = summary(results[count])["median"] - base["median"]
-        print(f"cost per subscription, {count:2d} vs none (median): "
-              f"{extra * 1000 / count:+6.2f} ms = {extra / count / base['median'] * 100:+.2f}%")
-    print(f"(deliveries queued for the runner, none sent during the benchmark: {pending})")
+        print(
+            f"cost per subscription, {count:2d} vs none (median): "
+            f"{extra * 1000 / count:+6.2f} ms = {extra / count / base['median'] * 100:+.2f}%"
+        )
+    print(
+        f"(deliveries queued for the runner, none sent during the benchmark: {pending})"
+    )
 
 
 if __name__ == "__main__":

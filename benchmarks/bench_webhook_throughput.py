@@ -35,7 +35,9 @@ NAIVE_EVENTS = int(os.environ.get("BENCH_NAIVE_EVENTS", 500))
 RATE = 50
 EMITTERS = 2
 SECONDS = int(os.environ.get("BENCH_LATENCY_SECONDS", 20))
-MAX_IN_FLIGHT = 4  # the subscription's parallel requests, and the bare loop's connections
+MAX_IN_FLIGHT = (
+    4  # the subscription's parallel requests, and the bare loop's connections
+)
 
 
 def reset(registry):
@@ -52,15 +54,19 @@ def subscribe(registry, url, batch_size, max_in_flight=MAX_IN_FLIGHT):
             "integration_webhook.allowed_networks", "127.0.0.1/32"
         )
         ping = env.ref("integration_core.event_type_integration_ping")
-        return env["integration.subscription"].create(
-            {
-                "name": f"bench {uuid.uuid4().hex[:6]}",
-                "target_url": url,
-                "event_type_ids": [(6, 0, ping.ids)],
-                "batch_size": batch_size,
-                "max_in_flight": max_in_flight,
-            }
-        ).id
+        return (
+            env["integration.subscription"]
+            .create(
+                {
+                    "name": f"bench {uuid.uuid4().hex[:6]}",
+                    "target_url": url,
+                    "event_type_ids": [(6, 0, ping.ids)],
+                    "batch_size": batch_size,
+                    "max_in_flight": max_in_flight,
+                }
+            )
+            .id
+        )
 
 
 def emit(registry, count, per_transaction=100):
@@ -74,7 +80,9 @@ def emit(registry, count, per_transaction=100):
             )
 
 
-def throughput(conf, registry, receiver, batch_size, count, max_in_flight=MAX_IN_FLIGHT):
+def throughput(
+    conf, registry, receiver, batch_size, count, max_in_flight=MAX_IN_FLIGHT
+):
     """Deliveries per second, from the first to the last arrival."""
     reset(registry)
     receiver.server.received.clear()
@@ -82,7 +90,9 @@ def throughput(conf, registry, receiver, batch_size, count, max_in_flight=MAX_IN
     emit(registry, count)
     with OdooServer(conf, DB):
         started = time.time()
-        if not wait_until(lambda: len(receiver.received) >= count, timeout=900, interval=0.2):
+        if not wait_until(
+            lambda: len(receiver.received) >= count, timeout=900, interval=0.2
+        ):
             raise RuntimeError(f"only {len(receiver.received)} of {count} delivered")
     arrivals = [r.at for r in receiver.received]
     first, last = min(arrivals), max(arrivals)
@@ -115,16 +125,26 @@ def _send_bare(url, requests_, connections, out):
     failures = []
 
     def worker():
-        pool = urllib3.HTTPConnectionPool(target.hostname, target.port, maxsize=1, retries=False)
+        pool = urllib3.HTTPConnectionPool(
+            target.hostname, target.port, maxsize=1, retries=False
+        )
         while True:
             with lock:
                 item = next(pending, None)
             if item is None:
                 break
             msg_id, headers, body = item
-            headers = dict(headers, **signing.build_headers(msg_id, time.time(), body, [secret]))
-            response = pool.urlopen("POST", target.path, body=body, headers=headers,
-                                    retries=False, redirect=False)
+            headers = dict(
+                headers, **signing.build_headers(msg_id, time.time(), body, [secret])
+            )
+            response = pool.urlopen(
+                "POST",
+                target.path,
+                body=body,
+                headers=headers,
+                retries=False,
+                redirect=False,
+            )
             if response.status != 200:
                 failures.append(response.status)
         pool.close()
@@ -141,16 +161,23 @@ def machine_limit(receiver, received, connections=MAX_IN_FLIGHT):
     """Deliveries per second of the bare loop, the bodies and content headers
     of ``received`` (what the drain sent), measured as :func:`throughput`."""
     requests_ = [
-        (r.headers["webhook-id"],
-         {name: r.headers[name] for name in ("content-type", "user-agent") if name in r.headers},
-         r.body)
+        (
+            r.headers["webhook-id"],
+            {
+                name: r.headers[name]
+                for name in ("content-type", "user-agent")
+                if name in r.headers
+            },
+            r.body,
+        )
         for r in received
     ]
     receiver.server.received.clear()
     context = multiprocessing.get_context("spawn")
     out = context.Queue()
-    process = context.Process(target=_send_bare,
-                              args=(receiver.url, requests_, connections, out))
+    process = context.Process(
+        target=_send_bare, args=(receiver.url, requests_, connections, out)
+    )
     process.start()
     process.join(timeout=900)
     if process.exitcode != 0:
@@ -158,12 +185,17 @@ def machine_limit(receiver, received, connections=MAX_IN_FLIGHT):
         raise RuntimeError(f"the bare loop failed (exit code {process.exitcode})")
     failures = out.get(timeout=10)
     if failures or len(receiver.received) != len(requests_):
-        raise RuntimeError(f"bare loop: {len(receiver.received)} of {len(requests_)} "
-                           f"received, answers {failures[:5]}")
+        raise RuntimeError(
+            f"bare loop: {len(receiver.received)} of {len(requests_)} "
+            f"received, answers {failures[:5]}"
+        )
     arrivals = [r.at for r in receiver.received]
     first, last = min(arrivals), max(arrivals)
-    return {"count": len(requests_), "seconds": last - first,
-            "per_second": len(requests_) / max(last - first, 1e-6)}
+    return {
+        "count": len(requests_),
+        "seconds": last - first,
+        "per_second": len(requests_) / max(last - first, 1e-6),
+    }
 
 
 def _emit_steadily(conf, offset, processes, per_transaction, start_at, out):
@@ -208,7 +240,8 @@ def latency(conf, registry, receiver, per_transaction):
         start_at = time.time() + 15  # the emitters load the registry first
         emitters = [
             context.Process(
-                target=_emit_steadily, args=(conf, i, EMITTERS, per_transaction, start_at, out)
+                target=_emit_steadily,
+                args=(conf, i, EMITTERS, per_transaction, start_at, out),
             )
             for i in range(EMITTERS)
         ]
@@ -236,24 +269,40 @@ def main():
         naive = throughput(conf, registry, receiver, 1, NAIVE_EVENTS)
         steady = latency(conf, registry, receiver, per_transaction=5)
         single = latency(conf, registry, receiver, per_transaction=1)
-    print("\n== Outbound webhook throughput (2 HTTP workers, queue_job runner, local receiver)")
-    print(f"batched drain   : {batched['count']} deliveries in {batched['seconds']:.2f} s "
-          f"= {batched['per_second']:.0f}/s ({batched['from_start_per_second']:.0f}/s incl. server start)")
-    print(f"machine limit   : {limit['count']} signed POSTs in {limit['seconds']:.2f} s "
-          f"= {limit['per_second']:.0f}/s (bare loop, no database, {MAX_IN_FLIGHT} "
-          f"keep-alive connections, same receiver)")
-    print(f"one job/delivery: {naive['count']} deliveries in {naive['seconds']:.2f} s "
-          f"= {naive['per_second']:.0f}/s")
-    print(f"ratio batched / one job per delivery: {batched['per_second'] / naive['per_second']:.1f}x")
-    print(f"ratio batched / machine limit: {batched['per_second'] / limit['per_second']:.2f}x")
+    print(
+        "\n== Outbound webhook throughput (2 HTTP workers, queue_job runner, local receiver)"
+    )
+    print(
+        f"batched drain   : {batched['count']} deliveries in {batched['seconds']:.2f} s "
+        f"= {batched['per_second']:.0f}/s ({batched['from_start_per_second']:.0f}/s incl. server start)"
+    )
+    print(
+        f"machine limit   : {limit['count']} signed POSTs in {limit['seconds']:.2f} s "
+        f"= {limit['per_second']:.0f}/s (bare loop, no database, {MAX_IN_FLIGHT} "
+        f"keep-alive connections, same receiver)"
+    )
+    print(
+        f"one job/delivery: {naive['count']} deliveries in {naive['seconds']:.2f} s "
+        f"= {naive['per_second']:.0f}/s"
+    )
+    print(
+        f"ratio batched / one job per delivery: {batched['per_second'] / naive['per_second']:.1f}x"
+    )
+    print(
+        f"ratio batched / machine limit: {batched['per_second'] / limit['per_second']:.2f}x"
+    )
     for (lat, sent, rate), label in (
         (steady, "5 events per transaction (10 transactions/s)"),
         (single, "1 event per transaction"),
     ):
-        print(f"\n== Commit-to-delivered, target {RATE} events/s for {SECONDS} s, {label}")
-        print(f"achieved {rate:.1f} events/s; p50 {lat['median'] * 1000:.0f} ms, "
-              f"p95 {lat['p95'] * 1000:.0f} ms, mean {lat['mean'] * 1000:.0f} ms, "
-              f"delivered {lat['n']}/{sent}")
+        print(
+            f"\n== Commit-to-delivered, target {RATE} events/s for {SECONDS} s, {label}"
+        )
+        print(
+            f"achieved {rate:.1f} events/s; p50 {lat['median'] * 1000:.0f} ms, "
+            f"p95 {lat['p95'] * 1000:.0f} ms, mean {lat['mean'] * 1000:.0f} ms, "
+            f"delivered {lat['n']}/{sent}"
+        )
 
 
 if __name__ == "__main__":

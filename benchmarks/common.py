@@ -45,13 +45,25 @@ def write_config(directory):
 def prepare(db, modules):
     """Configuration path and registry of ``db``, with ``modules`` installed or updated
     (``BENCH_UPDATE=0``: an existing database is used as it is)."""
-    directory = os.environ.get("BENCH_DIR") or tempfile.mkdtemp(prefix="integration-bench-")
+    directory = os.environ.get("BENCH_DIR") or tempfile.mkdtemp(
+        prefix="integration-bench-"
+    )
     conf = os.environ.get("BENCH_CONF") or write_config(directory)
     exists = subprocess.run(
-        ["psql", "-h", os.environ.get("PGHOST", "127.0.0.1"), "-U",
-         os.environ.get("PGUSER", "odoo"), "-d", "postgres", "-XAtqc",
-         f"SELECT 1 FROM pg_database WHERE datname = '{db}'"],
-        capture_output=True, text=True, check=False,
+        [
+            "psql",
+            "-h",
+            os.environ.get("PGHOST", "127.0.0.1"),
+            "-U",
+            os.environ.get("PGUSER", "odoo"),
+            "-d",
+            "postgres",
+            "-XAtqc",
+            f"SELECT 1 FROM pg_database WHERE datname = '{db}'",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     ).stdout.strip()
     if exists == "1" and os.environ.get("BENCH_UPDATE") == "0":
         # the database was just made or updated from this very code
@@ -60,14 +72,34 @@ def prepare(db, modules):
     if exists == "1":
         # every suite module: a dependency's new fields must reach the database too
         # (Odoo updates only the installed ones)
-        action, names = "-u", ",".join(sorted(
-            path.parent.name for path in (ROOT / "addons").glob("*/__manifest__.py")))
+        action, names = (
+            "-u",
+            ",".join(
+                sorted(
+                    path.parent.name
+                    for path in (ROOT / "addons").glob("*/__manifest__.py")
+                )
+            ),
+        )
     else:
         action, names = "-i", modules
-    print(f"{'updating' if exists == '1' else 'creating'} database {db} ({names})...", flush=True)
+    print(
+        f"{'updating' if exists == '1' else 'creating'} database {db} ({names})...",
+        flush=True,
+    )
     subprocess.run(
-        [sys.executable, str(LAUNCHER), "-c", conf, "-d", db, action, names,
-         "--stop-after-init", "--log-level=warn"],
+        [
+            sys.executable,
+            str(LAUNCHER),
+            "-c",
+            conf,
+            "-d",
+            db,
+            action,
+            names,
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
         check=True,
     )
     return conf, load(conf, db)

@@ -56,8 +56,19 @@ def environment(registry, context=None):
 def create_database(conf, db, modules):
     """A fresh database with ``modules`` installed (for standalone runs)."""
     subprocess.run(
-        [sys.executable, "-m", "odoo", "-c", conf, "-d", db, "-i", modules,
-         "--stop-after-init", "--log-level=warn"],
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-c",
+            conf,
+            "-d",
+            db,
+            "-i",
+            modules,
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
         check=True,
     )
 

@@ -26,9 +26,15 @@ def free_port():
 
 
 class OdooServer:
-    def __init__(self, conf, db, workers=2,
-                 channels="root:4,root.integration_webhook:2,root.integration_api:2",
-                 log_path=None, cron_threads=1):
+    def __init__(
+        self,
+        conf,
+        db,
+        workers=2,
+        channels="root:4,root.integration_webhook:2,root.integration_api:2",
+        log_path=None,
+        cron_threads=1,
+    ):
         self.conf = conf
         self.db = db
         self.workers = workers
@@ -44,9 +50,12 @@ class OdooServer:
 
     def command(self):
         return [
-            sys.executable, str(LAUNCHER),
-            "-c", self.conf,
-            "-d", self.db,
+            sys.executable,
+            str(LAUNCHER),
+            "-c",
+            self.conf,
+            "-d",
+            self.db,
             f"--db-filter=^{self.db}$",
             f"--workers={self.workers}",
             f"--max-cron-threads={self.cron_threads}",
@@ -67,8 +76,11 @@ class OdooServer:
         env["ODOO_QUEUE_JOB_HOST"] = "127.0.0.1"
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
-                self.command(), env=env, start_new_session=True,
-                stdout=log, stderr=subprocess.STDOUT,
+                self.command(),
+                env=env,
+                start_new_session=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         deadline = time.time() + timeout
         while time.time() < deadline:
@@ -81,7 +93,9 @@ class OdooServer:
                 pass
             time.sleep(0.3)
         self.kill()
-        raise RuntimeError(f"Odoo did not answer within {timeout} s, see {self.log_path}")
+        raise RuntimeError(
+            f"Odoo did not answer within {timeout} s, see {self.log_path}"
+        )
 
     def kill(self):
         """SIGKILL the whole server: workers, runner, everything."""

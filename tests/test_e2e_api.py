@@ -31,52 +31,100 @@ def shop(registry):
     """A partner system with a technical user (sales + stock user), its
     mappings, two products, a customer; ``issue(scopes, rate_limit)`` keys."""
     tag = uuid.uuid4().hex[:6]
-    with environment(registry, {"tracking_disable": True, "no_reset_password": True}) as env:
-        groups = [env.ref(xmlid).id for xmlid in (
-            "base.group_user", "sales_team.group_sale_salesman_all_leads",
-            "stock.group_stock_user")]
-        user = env["res.users"].create({
-            "name": f"E2E shop bot {tag}", "login": f"e2e_shop_{tag}",
-            "groups_id": [(6, 0, groups)],
-        })
-        system = env["integration.system"].create({
-            "name": f"E2E shop {tag}", "code": f"e2e_shop_{tag}", "kind": "web_shop",
-            "state": "active", "user_id": user.id,
-        })
+    with environment(
+        registry, {"tracking_disable": True, "no_reset_password": True}
+    ) as env:
+        groups = [
+            env.ref(xmlid).id
+            for xmlid in (
+                "base.group_user",
+                "sales_team.group_sale_salesman_all_leads",
+                "stock.group_stock_user",
+            )
+        ]
+        user = env["res.users"].create(
+            {
+                "name": f"E2E shop bot {tag}",
+                "login": f"e2e_shop_{tag}",
+                "groups_id": [(6, 0, groups)],
+            }
+        )
+        system = env["integration.system"].create(
+            {
+                "name": f"E2E shop {tag}",
+                "code": f"e2e_shop_{tag}",
+                "kind": "web_shop",
+                "state": "active",
+                "user_id": user.id,
+            }
+        )
         customer = env["res.partner"].create({"name": f"E2E customer {tag}"})
-        products = env["product.product"].create([
-            {"name": f"E2E {sku} {tag}", "type": "consu", "list_price": 5.0}
-            for sku in ("DESK", "CHAIR")
-        ])
+        products = env["product.product"].create(
+            [
+                {"name": f"E2E {sku} {tag}", "type": "consu", "list_price": 5.0}
+                for sku in ("DESK", "CHAIR")
+            ]
+        )
         env["integration.mapping"].create(
-            [{"system_id": system.id, "kind": "customer", "external_code": "CUST",
-              "res_id": customer.id}]
-            + [{"system_id": system.id, "kind": "product", "external_code": sku,
-                "res_id": product.id} for sku, product in zip(("DESK", "CHAIR"), products, strict=True)]
+            [
+                {
+                    "system_id": system.id,
+                    "kind": "customer",
+                    "external_code": "CUST",
+                    "res_id": customer.id,
+                }
+            ]
+            + [
+                {
+                    "system_id": system.id,
+                    "kind": "product",
+                    "external_code": sku,
+                    "res_id": product.id,
+                }
+                for sku, product in zip(("DESK", "CHAIR"), products, strict=True)
+            ]
         )
         system_id = system.id
 
     def issue(scopes, rate_limit=0):
         with environment(registry, {"tracking_disable": True}) as env:
-            key = env["integration.api.key"].create({
-                "name": "e2e", "system_id": system_id, "rate_limit_per_minute": rate_limit,
-                "scope_ids": [(6, 0, env["integration.api.scope"].search(
-                    [("code", "in", scopes)]).ids)],
-            })
+            key = env["integration.api.key"].create(
+                {
+                    "name": "e2e",
+                    "system_id": system_id,
+                    "rate_limit_per_minute": rate_limit,
+                    "scope_ids": [
+                        (
+                            6,
+                            0,
+                            env["integration.api.scope"]
+                            .search([("code", "in", scopes)])
+                            .ids,
+                        )
+                    ],
+                }
+            )
             return key._issue_secret()
 
     return {"system_id": system_id, "issue": issue}
 
 
 def order(ref):
-    return {"external_ref": ref, "customer": {"code": "CUST"},
-            "lines": [{"sku": "DESK", "qty": 1}, {"sku": "CHAIR", "qty": 4}]}
+    return {
+        "external_ref": ref,
+        "customer": {"code": "CUST"},
+        "lines": [{"sku": "DESK", "qty": 1}, {"sku": "CHAIR", "qty": 4}],
+    }
 
 
 def orders_with_ref(registry, system_id, ref):
     with environment(registry) as env:
-        return env["sale.order"].search_count([
-            ("integration_system_id", "=", system_id), ("integration_external_ref", "=", ref)])
+        return env["sale.order"].search_count(
+            [
+                ("integration_system_id", "=", system_id),
+                ("integration_external_ref", "=", ref),
+            ]
+        )
 
 
 def in_parallel(count, call):
@@ -107,8 +155,12 @@ def test_one_idempotency_key_creates_one_order(registry, server, shop):
 
     def post(_index):
         with requests.Session() as session:
-            return session.post(f"{server.url}/api/v1/orders", json=order(ref),
-                                headers=headers, timeout=120)
+            return session.post(
+                f"{server.url}/api/v1/orders",
+                json=order(ref),
+                headers=headers,
+                timeout=120,
+            )
 
     responses = in_parallel(20, post)
     statuses = Counter(r.status_code for r in responses)
@@ -122,9 +174,13 @@ def test_one_idempotency_key_creates_one_order(registry, server, shop):
         assert conflict.headers["Content-Type"] == "application/problem+json"
         assert conflict.json()["type"].endswith("/idempotency-conflict")
     # once finished, the key replays the answer
-    replay = requests.post(f"{server.url}/api/v1/orders", json=order(ref), headers=headers,
-                           timeout=60)
-    assert (replay.status_code, replay.headers.get("Idempotent-Replayed")) == (201, "true")
+    replay = requests.post(
+        f"{server.url}/api/v1/orders", json=order(ref), headers=headers, timeout=60
+    )
+    assert (replay.status_code, replay.headers.get("Idempotent-Replayed")) == (
+        201,
+        "true",
+    )
     assert replay.json()["id"] == order_id
     assert orders_with_ref(registry, shop["system_id"], ref) == 1
 
@@ -152,19 +208,29 @@ def test_simultaneous_resends_without_key_create_one_order(registry, server, sho
 
     def post(_index):
         with requests.Session() as session:
-            return session.post(f"{server.url}/api/v1/orders", json=order(ref),
-                                headers={"X-Api-Key": token}, timeout=120)
+            return session.post(
+                f"{server.url}/api/v1/orders",
+                json=order(ref),
+                headers={"X-Api-Key": token},
+                timeout=120,
+            )
 
     responses = in_parallel(8, post)
     statuses = Counter(r.status_code for r in responses)
-    assert set(statuses) <= {200, 201, 409}, {r.status_code: r.text[:300] for r in responses}
+    assert set(statuses) <= {200, 201, 409}, {
+        r.status_code: r.text[:300] for r in responses
+    }
     assert statuses[201] == 1, statuses
     assert orders_with_ref(registry, shop["system_id"], ref) == 1
     for conflict in (r for r in responses if r.status_code == 409):
         assert conflict.headers["Content-Type"] == "application/problem+json"
         assert conflict.headers["Retry-After"] == "1"
-    retry = requests.post(f"{server.url}/api/v1/orders", json=order(ref),
-                          headers={"X-Api-Key": token}, timeout=60)
+    retry = requests.post(
+        f"{server.url}/api/v1/orders",
+        json=order(ref),
+        headers={"X-Api-Key": token},
+        timeout=60,
+    )
     assert retry.status_code == 200, retry.text
     created = next(r for r in responses if r.status_code == 201)
     assert retry.json()["id"] == created.json()["id"]
@@ -185,8 +251,13 @@ def test_queued_intake_is_confirmed_by_the_job_runner(registry, server, shop):
         with requests.Session() as session:
             session.headers.update({"X-Api-Key": token, "Prefer": "respond-async"})
             for n in range(20):
-                answers.append(session.post(f"{server.url}/api/v1/orders",
-                                            json=order(f"E2E-Q-{tag}-{index}-{n}"), timeout=60))
+                answers.append(
+                    session.post(
+                        f"{server.url}/api/v1/orders",
+                        json=order(f"E2E-Q-{tag}-{index}-{n}"),
+                        timeout=60,
+                    )
+                )
         return answers
 
     answers = [a for batch in in_parallel(4, post_many) for a in batch]
@@ -199,26 +270,32 @@ def test_queued_intake_is_confirmed_by_the_job_runner(registry, server, shop):
             env.cr.execute(
                 """SELECT count(*) FROM sale_order WHERE integration_system_id = %s
                       AND integration_external_ref IN %s AND state = 'sale'""",
-                (shop["system_id"], tuple(refs)))
+                (shop["system_id"], tuple(refs)),
+            )
             return env.cr.fetchone()[0] == 80
 
-    assert wait_until(all_confirmed, timeout=120), "the runner did not confirm every order"
+    assert wait_until(all_confirmed, timeout=120), (
+        "the runner did not confirm every order"
+    )
     with environment(registry) as env:
         env.cr.execute(
             """SELECT state, count(*) FROM integration_api_message
                 WHERE system_id = %s AND reference IN %s GROUP BY state""",
-            (shop["system_id"], tuple(refs)))
+            (shop["system_id"], tuple(refs)),
+        )
         assert dict(env.cr.fetchall()) == {"done": 80}
         env.cr.execute(
             "SELECT count(*) FROM queue_job WHERE id > %s AND channel = 'root.integration_api'",
-            (last_job,))
+            (last_job,),
+        )
         (jobs,) = env.cr.fetchone()
     # batched: fewer jobs than orders (no job per request)
     assert 1 <= jobs < 80, f"{jobs} drain jobs for 80 orders"
     with requests.Session() as session:
         session.headers["X-Api-Key"] = token
-        status = session.get(f"{server.url}/api/v1/orders/{answers[0].json()['reference']}",
-                             timeout=30)
+        status = session.get(
+            f"{server.url}/api/v1/orders/{answers[0].json()['reference']}", timeout=30
+        )
     assert status.status_code == 200
     assert status.json()["status"] in ("accepted", "reserved")
 
@@ -230,8 +307,12 @@ def test_rate_limit_holds_across_workers(server, shop):
 
     def burst(_index):
         # a new connection per request: requests spread over the workers
-        return [requests.get(f"{server.url}/api/v1/ping", headers={"X-Api-Key": token},
-                             timeout=60).status_code for _n in range(15)]
+        return [
+            requests.get(
+                f"{server.url}/api/v1/ping", headers={"X-Api-Key": token}, timeout=60
+            ).status_code
+            for _n in range(15)
+        ]
 
     statuses = Counter(s for batch in in_parallel(4, burst) for s in batch)
     assert statuses == {200: 30, 429: 30}, statuses

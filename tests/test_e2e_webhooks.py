@@ -55,7 +55,9 @@ def received_ids(receiver):
     return {r.headers["webhook-id"] for r in receiver.received}
 
 
-def test_started_server_delivers_every_committed_event(registry, odoo_settings, receiver):
+def test_started_server_delivers_every_committed_event(
+    registry, odoo_settings, receiver
+):
     conf, db = odoo_settings
     subscription_id, secret = subscribe(registry, receiver)
     with OdooServer(conf, db):

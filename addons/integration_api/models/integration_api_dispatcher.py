@@ -91,7 +91,8 @@ class IntegrationApiDispatcher(models.AbstractModel):
         """
         started = time.perf_counter()
         exchange = Exchange(
-            request_id=clean_request_id(http.headers.get("X-Request-Id")) or new_request_id(),
+            request_id=clean_request_id(http.headers.get("X-Request-Id"))
+            or new_request_id(),
             trace_id=parse_traceparent(http.headers.get("traceparent")),
         )
         try:
@@ -115,15 +116,21 @@ class IntegrationApiDispatcher(models.AbstractModel):
             raise self._too_large(max_bytes)
         key = None
         if not route.public:
-            key = exchange.key = self.env["integration.api.key"]._api_authenticate(http, route)
+            key = exchange.key = self.env["integration.api.key"]._api_authenticate(
+                http, route
+            )
             self._api_check_scope(route, key)
             self._api_rate_limit(key, exchange)
         body = self._api_read_body(http, route, max_bytes, exchange)
         exchange.idempotency_key = http.headers.get("Idempotency-Key") or None
         env = self.env
         api_request = ApiRequest(
-            system=env["integration.system"].browse(key.system_id) if key else env["integration.system"],
-            api_key=env["integration.api.key"].browse(key.id) if key else env["integration.api.key"],
+            system=env["integration.system"].browse(key.system_id)
+            if key
+            else env["integration.system"],
+            api_key=env["integration.api.key"].browse(key.id)
+            if key
+            else env["integration.api.key"],
             method=route.method,
             path=http.path,
             path_params=path_params,
@@ -149,18 +156,26 @@ class IntegrationApiDispatcher(models.AbstractModel):
         try:
             route, params = table.match(http.method, http.path)
         except RouteNotFound:
-            raise ApiError(404, "Not Found", f"No API route {http.path}.",
-                           problem_type="not-found") from None
+            raise ApiError(
+                404, "Not Found", f"No API route {http.path}.", problem_type="not-found"
+            ) from None
         except MethodNotAllowed as exc:
             allowed = ", ".join(exc.args[0])
-            raise ApiError(405, "Method Not Allowed",
-                           f"{http.method} is not allowed here; use {allowed}.",
-                           problem_type="method-not-allowed",
-                           headers={"Allow": allowed}) from None
+            raise ApiError(
+                405,
+                "Method Not Allowed",
+                f"{http.method} is not allowed here; use {allowed}.",
+                problem_type="method-not-allowed",
+                headers={"Allow": allowed},
+            ) from None
         if any(unstorable(value) for value in params.values()):
             # No record holds U+0000 (PostgreSQL text cannot): nothing to find.
-            raise ApiError(404, "Not Found", f"No such record at {http.path!r}.",
-                           problem_type="not-found")
+            raise ApiError(
+                404,
+                "Not Found",
+                f"No such record at {http.path!r}.",
+                problem_type="not-found",
+            )
         return route, params
 
     @api.model
@@ -174,28 +189,43 @@ class IntegrationApiDispatcher(models.AbstractModel):
         return self._api_param("max_json_depth", MAX_DEPTH)
 
     def _too_large(self, max_bytes):
-        return ApiError(413, "Content Too Large", f"The body exceeds {max_bytes} bytes.",
-                        problem_type="payload-too-large")
+        return ApiError(
+            413,
+            "Content Too Large",
+            f"The body exceeds {max_bytes} bytes.",
+            problem_type="payload-too-large",
+        )
 
     def _api_check_scope(self, route, key):
         if route.scope and route.scope not in key.scopes:
-            raise ApiError(403, "Forbidden", f"The API key lacks the scope {route.scope}.",
-                           problem_type="forbidden", extensions={"required_scope": route.scope})
+            raise ApiError(
+                403,
+                "Forbidden",
+                f"The API key lacks the scope {route.scope}.",
+                problem_type="forbidden",
+                extensions={"required_scope": route.scope},
+            )
 
     def _api_rate_limit(self, key, exchange):
         """429 over the key's limit (the request was counted when its key was
         fetched); ``RateLimit`` headers otherwise."""
         if key.rate_limit <= 0 or key.hits is None:
             return
-        decision = rate_limit.decide(key.hits, key.rate_limit, key.counted_at, RATE_WINDOW)
+        decision = rate_limit.decide(
+            key.hits, key.rate_limit, key.counted_at, RATE_WINDOW
+        )
         headers = rate_limit.headers_for(decision)
         exchange.extra_headers.update(
             {name: value for name, value in headers.items() if name != "Retry-After"}
         )
         if not decision.allowed:
-            raise ApiError(429, "Too Many Requests",
-                           f"More than {key.rate_limit} requests per minute.",
-                           problem_type="rate-limited", headers=headers)
+            raise ApiError(
+                429,
+                "Too Many Requests",
+                f"More than {key.rate_limit} requests per minute.",
+                problem_type="rate-limited",
+                headers=headers,
+            )
 
     def _api_read_body(self, http, route, max_bytes, exchange):
         """The parsed JSON body (``None`` without a body); its bytes go to
@@ -213,14 +243,23 @@ class IntegrationApiDispatcher(models.AbstractModel):
             return None
         exchange.raw_body = raw  # kept in the log even when refused
         if not self._is_json(http.content_type):
-            raise ApiError(415, "Unsupported Media Type",
-                           f"Send application/json, not {http.content_type or 'nothing'}.",
-                           problem_type="unsupported-media-type")
+            raise ApiError(
+                415,
+                "Unsupported Media Type",
+                f"Send application/json, not {http.content_type or 'nothing'}.",
+                problem_type="unsupported-media-type",
+            )
         try:
             return parse_json_body(raw, self._api_max_json_depth())
         except JsonBodyError as exc:
-            raise ApiError(400, "Bad Request", exc.detail, errors=exc.errors,
-                           problem_type="malformed-request", extensions={"in": "body"}) from None
+            raise ApiError(
+                400,
+                "Bad Request",
+                exc.detail,
+                errors=exc.errors,
+                problem_type="malformed-request",
+                extensions={"in": "body"},
+            ) from None
 
     @staticmethod
     def _is_json(content_type):
@@ -228,14 +267,24 @@ class IntegrationApiDispatcher(models.AbstractModel):
         return mimetype == JSON_CONTENT_TYPE or mimetype.endswith("+json")
 
     def _api_read_query(self, http, route):
-        errors = [{"pointer": json_pointer([name]), "detail": "Query values must not contain "
-                   "U+0000 or unpaired surrogates."}
-                  for name, values in http.query.items()
-                  if unstorable(name) or any(unstorable(value) for value in values)]
+        errors = [
+            {
+                "pointer": json_pointer([name]),
+                "detail": "Query values must not contain "
+                "U+0000 or unpaired surrogates.",
+            }
+            for name, values in http.query.items()
+            if unstorable(name) or any(unstorable(value) for value in values)
+        ]
         if errors:
-            raise ApiError(400, "Bad Request", "The query string holds values that cannot be "
-                           "accepted; see errors.", errors=errors,
-                           problem_type="malformed-request", extensions={"in": "query"})
+            raise ApiError(
+                400,
+                "Bad Request",
+                "The query string holds values that cannot be accepted; see errors.",
+                errors=errors,
+                problem_type="malformed-request",
+                extensions={"in": "query"},
+            )
         if not route.query_schema:
             return {name: values[-1] for name, values in http.query.items()}
         schema = self.env["integration.api.router"]._api_load_schema(route.query_schema)
@@ -246,24 +295,32 @@ class IntegrationApiDispatcher(models.AbstractModel):
     def _api_validate(self, schema, instance, where):
         errors = validation_errors(schema, instance)
         if errors:
-            raise ApiError(422, "Unprocessable Content",
-                           f"The {where} does not match the schema ({len(errors)} error(s)).",
-                           errors=errors, problem_type="validation-failed",
-                           extensions={"in": where})
+            raise ApiError(
+                422,
+                "Unprocessable Content",
+                f"The {where} does not match the schema ({len(errors)} error(s)).",
+                errors=errors,
+                problem_type="validation-failed",
+                extensions={"in": where},
+            )
 
     # ------------------------------------------------------------------
     # Idempotency, kept message, handler
     # ------------------------------------------------------------------
     def _api_execute(self, route, api_request, http, exchange):
         if route.request_schema:
-            schema = self.env["integration.api.router"]._api_load_schema(route.request_schema)
+            schema = self.env["integration.api.router"]._api_load_schema(
+                route.request_schema
+            )
             self._api_validate(schema, api_request.body, "body")
         claim, replay = self._api_idempotency_claim(route, api_request)
         if replay is not None:
             return replay
         idempotency = self.env["integration.api.idempotency"]
         runner = self.env["integration.api.runner"]
-        message = self._api_keep_message(route, api_request) if route.keep_message else None
+        message = (
+            self._api_keep_message(route, api_request) if route.keep_message else None
+        )
         if message:
             exchange.message_id = message.id
         try:
@@ -275,10 +332,15 @@ class IntegrationApiDispatcher(models.AbstractModel):
                     message._mark_queued(result.reference)
                     self.env["integration.api.queue"]._enqueue(message.system_id.id)
                 elif message:
-                    message._mark_done(output.status, self._api_jsonable(result.body),
-                                       result.records, result.reference)
-                if claim and not idempotency._store(claim, output.status, output.body,
-                                                    output.headers):
+                    message._mark_done(
+                        output.status,
+                        self._api_jsonable(result.body),
+                        result.records,
+                        result.reference,
+                    )
+                if claim and not idempotency._store(
+                    claim, output.status, output.body, output.headers
+                ):
                     raise _LostRace()
             return output
         except _LostRace:
@@ -295,7 +357,9 @@ class IntegrationApiDispatcher(models.AbstractModel):
         # The handler failed and its work is rolled back. The answer is final
         # (stored for replay) unless it is a server error the client may retry.
         if claim and output.status < 500:
-            if not idempotency._store(claim, output.status, output.body, output.headers):
+            if not idempotency._store(
+                claim, output.status, output.body, output.headers
+            ):
                 return self._api_replay(api_request)
         elif claim:
             idempotency._release(claim.lock_id)
@@ -308,23 +372,45 @@ class IntegrationApiDispatcher(models.AbstractModel):
             return None, None
         if not key:
             if route.idempotency_required:
-                raise ApiError(400, "Bad Request", "This route requires an Idempotency-Key header.",
-                               problem_type="idempotency-key-missing")
+                raise ApiError(
+                    400,
+                    "Bad Request",
+                    "This route requires an Idempotency-Key header.",
+                    problem_type="idempotency-key-missing",
+                )
             return None, None
         if len(key) > 255:
-            raise ApiError(400, "Bad Request", "The Idempotency-Key is longer than 255 characters.",
-                           problem_type="malformed-request")
+            raise ApiError(
+                400,
+                "Bad Request",
+                "The Idempotency-Key is longer than 255 characters.",
+                problem_type="malformed-request",
+            )
         if not all(" " <= char <= "~" for char in key):
-            raise ApiError(400, "Bad Request", "The Idempotency-Key must be printable ASCII "
-                           "(a UUID is best).", problem_type="malformed-request")
+            raise ApiError(
+                400,
+                "Bad Request",
+                "The Idempotency-Key must be printable ASCII (a UUID is best).",
+                problem_type="malformed-request",
+            )
         system = api_request.system
         idempotency = self.env["integration.api.idempotency"]
-        claim = idempotency._claim(system.id, system.company_id.id, key, route.method,
-                                   api_request.path, fingerprint(api_request.body))
+        claim = idempotency._claim(
+            system.id,
+            system.company_id.id,
+            key,
+            route.method,
+            api_request.path,
+            fingerprint(api_request.body),
+        )
         if claim.in_flight:
-            raise ApiError(409, "Conflict", "A request with this Idempotency-Key is in progress; "
-                           "retry later.", problem_type="idempotency-conflict",
-                           headers={"Retry-After": "1"})
+            raise ApiError(
+                409,
+                "Conflict",
+                "A request with this Idempotency-Key is in progress; retry later.",
+                problem_type="idempotency-conflict",
+                headers={"Retry-After": "1"},
+            )
         if claim.stored:
             return None, self._api_replay_output(api_request, claim.stored)
         # Whatever rolls this transaction back must free the key for a retry.
@@ -334,36 +420,56 @@ class IntegrationApiDispatcher(models.AbstractModel):
 
     def _api_replay(self, api_request):
         stored = self.env["integration.api.idempotency"]._read_stored_fresh(
-            api_request.system.id, api_request.idempotency_key)
+            api_request.system.id, api_request.idempotency_key
+        )
         if not stored:
-            raise ApiError(409, "Conflict", "A request with this Idempotency-Key is in progress; "
-                           "retry later.", problem_type="idempotency-conflict")
+            raise ApiError(
+                409,
+                "Conflict",
+                "A request with this Idempotency-Key is in progress; retry later.",
+                problem_type="idempotency-conflict",
+            )
         return self._api_replay_output(api_request, stored)
 
     def _api_replay_output(self, api_request, stored):
-        same = (stored["fingerprint"] == fingerprint(api_request.body)
-                and stored["method"] == api_request.method and stored["path"] == api_request.path)
+        same = (
+            stored["fingerprint"] == fingerprint(api_request.body)
+            and stored["method"] == api_request.method
+            and stored["path"] == api_request.path
+        )
         if not same:
-            raise ApiError(422, "Unprocessable Content", "This Idempotency-Key was used with "
-                           "a different request.", problem_type="idempotency-key-reused")
+            raise ApiError(
+                422,
+                "Unprocessable Content",
+                "This Idempotency-Key was used with a different request.",
+                problem_type="idempotency-key-reused",
+            )
         headers = dict(stored["headers"], **{"Idempotent-Replayed": "true"})
         return HttpOutput(stored["status"], headers, stored["body"])
 
     def _api_keep_message(self, route, api_request):
-        message = self.env["integration.api.message"].sudo().create({
-            "system_id": api_request.system.id,
-            "company_id": api_request.system.company_id.id,
-            "api_key_id": api_request.api_key.id,
-            "route": route.key,
-            "path": api_request.path,
-            "path_params": api_request.path_params,
-            "query": api_request.query,
-            "body": api_request.body,
-            "body_raw": base64.b64encode(api_request.raw_body or b""),
-            "correlation_id": api_request.correlation_id,
-            "idempotency_key": api_request.idempotency_key,
-            "reference": route.reference_of(api_request.path_params, api_request.body),
-        })
+        message = (
+            self.env["integration.api.message"]
+            .sudo()
+            .create(
+                {
+                    "system_id": api_request.system.id,
+                    "company_id": api_request.system.company_id.id,
+                    "api_key_id": api_request.api_key.id,
+                    "route": route.key,
+                    "path": api_request.path,
+                    "path_params": api_request.path_params,
+                    "query": api_request.query,
+                    "body": api_request.body,
+                    "body_raw": base64.b64encode(api_request.raw_body or b""),
+                    "correlation_id": api_request.correlation_id,
+                    "idempotency_key": api_request.idempotency_key,
+                    "reference": route.reference_of(
+                        api_request.path_params, api_request.body
+                    ),
+                }
+            )
+        )
         api_request.message = message
         return message
 
@@ -376,18 +482,26 @@ class IntegrationApiDispatcher(models.AbstractModel):
             "exception_id": exception.id,
             "detail": error.message,
         }
-        return HttpOutput(202, {"Content-Type": JSON_CONTENT_TYPE}, self._api_dumps(body))
+        return HttpOutput(
+            202, {"Content-Type": JSON_CONTENT_TYPE}, self._api_dumps(body)
+        )
 
     # ------------------------------------------------------------------
     # Rendering and logging
     # ------------------------------------------------------------------
     @staticmethod
     def _api_dumps(value):
-        text = json.dumps(value, default=to_jsonable, ensure_ascii=False, separators=(",", ":"))
+        text = json.dumps(
+            value, default=to_jsonable, ensure_ascii=False, separators=(",", ":")
+        )
         try:
             return text.encode()
-        except UnicodeEncodeError:  # an unpaired surrogate: UTF-8 cannot hold it unescaped
-            return json.dumps(value, default=to_jsonable, separators=(",", ":")).encode()
+        except (
+            UnicodeEncodeError
+        ):  # an unpaired surrogate: UTF-8 cannot hold it unescaped
+            return json.dumps(
+                value, default=to_jsonable, separators=(",", ":")
+            ).encode()
 
     @api.model
     def _api_jsonable(self, value):
@@ -401,16 +515,23 @@ class IntegrationApiDispatcher(models.AbstractModel):
         if isinstance(body, str):
             body = body.encode()
         elif not isinstance(body, bytes):
-            body = b"" if body is None and result.status == 204 else self._api_dumps(body)
+            body = (
+                b"" if body is None and result.status == 204 else self._api_dumps(body)
+            )
         return HttpOutput(result.status or route.success_status, headers, body)
 
     def _api_problem(self, exc, http, exchange):
         """The problem+json answer of an exception; server errors are logged."""
-        status, body, headers = problem_for(exc, http.full_path, http.base_url,
-                                            request_id=exchange.request_id)
+        status, body, headers = problem_for(
+            exc, http.full_path, http.base_url, request_id=exchange.request_id
+        )
         if status >= 500:
-            _logger.exception("API %s %s failed (request id %s)", http.method,
-                              http.full_path, exchange.request_id)
+            _logger.exception(
+                "API %s %s failed (request id %s)",
+                http.method,
+                http.full_path,
+                exchange.request_id,
+            )
             if self.env.cr._cnx.get_transaction_status() == TRANSACTION_STATUS_INERROR:
                 # Unusable transaction (an error outside any savepoint): start
                 # over so that the request log is still written.
@@ -418,13 +539,17 @@ class IntegrationApiDispatcher(models.AbstractModel):
                 exchange.message_id = None
             exchange.error_detail = redact_token(f"{type(exc).__name__}: {exc}")[:2000]
             if exchange.message_id:
-                self.env["integration.api.message"].browse(exchange.message_id)._mark_failed(
-                    status, body["title"], exchange.error_detail, unexpected=True)
+                self.env["integration.api.message"].browse(
+                    exchange.message_id
+                )._mark_failed(
+                    status, body["title"], exchange.error_detail, unexpected=True
+                )
         else:
             exchange.error_detail = body.get("detail")
             if exchange.message_id:
-                self.env["integration.api.message"].browse(exchange.message_id)._mark_failed(
-                    status, body["title"], body.get("detail"))
+                self.env["integration.api.message"].browse(
+                    exchange.message_id
+                )._mark_failed(status, body["title"], body.get("detail"))
         exchange.error_title = body["title"]
         exchange.errors = body.get("errors")
         return HttpOutput(status, headers, self._api_dumps(body))
@@ -458,8 +583,12 @@ class IntegrationApiDispatcher(models.AbstractModel):
             # byte-exact: nothing else holds a refused body (a kept message
             # holds its own; an accepted one became records)
             values["body_raw"] = psycopg2.Binary(base64.b64encode(exchange.raw_body))
-        values = {name: storable_text(value) if isinstance(value, str) else value
-                  for name, value in values.items()}
+        values = {
+            name: storable_text(value) if isinstance(value, str) else value
+            for name, value in values.items()
+        }
         if records:
-            values.update(res_model=records._name, res_ids=",".join(map(str, records.ids)))
+            values.update(
+                res_model=records._name, res_ids=",".join(map(str, records.ids))
+            )
         self.env["integration.api.request.log"]._insert(values)

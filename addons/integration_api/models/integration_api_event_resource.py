@@ -12,7 +12,11 @@ CURSOR_PREFIX = "evt:"
 
 def encode_cursor(event_id):
     """Opaque, URL-safe cursor for "after this event"."""
-    return base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{event_id}".encode()).decode().rstrip("=")
+    return (
+        base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{event_id}".encode())
+        .decode()
+        .rstrip("=")
+    )
 
 
 def decode_cursor(cursor):
@@ -20,13 +24,16 @@ def decode_cursor(cursor):
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         if text.startswith(CURSOR_PREFIX):
-            return int(text[len(CURSOR_PREFIX):])
+            return int(text[len(CURSOR_PREFIX) :])
     except (binascii.Error, UnicodeDecodeError, ValueError):
         pass
-    raise ApiError(400, "Bad Request", "The 'after' cursor is not valid; use a 'next' value "
-                   "from a previous page.", problem_type="malformed-request",
-                   errors=[{"pointer": "/after", "detail": "invalid cursor"}])
-
+    raise ApiError(
+        400,
+        "Bad Request",
+        "The 'after' cursor is not valid; use a 'next' value from a previous page.",
+        problem_type="malformed-request",
+        errors=[{"pointer": "/after", "detail": "invalid cursor"}],
+    )
 
 
 class IntegrationApiEventResource(models.AbstractModel):
@@ -43,11 +50,18 @@ class IntegrationApiEventResource(models.AbstractModel):
         query = api_request.query
         after = decode_cursor(query["after"]) if query.get("after") else 0
         events, has_more = self.env["integration.event"]._integration_feed_page(
-            api_request.system, after=after, limit=query.get("limit") or 100,
+            api_request.system,
+            after=after,
+            limit=query.get("limit") or 100,
             types=query.get("types") or None,
         )
-        return ApiResult(200, {
-            "items": [event.to_cloudevent() for event in events],
-            "next": encode_cursor(events[-1].id) if events else query.get("after") or None,
-            "has_more": has_more,
-        })
+        return ApiResult(
+            200,
+            {
+                "items": [event.to_cloudevent() for event in events],
+                "next": encode_cursor(events[-1].id)
+                if events
+                else query.get("after") or None,
+                "has_more": has_more,
+            },
+        )

@@ -54,7 +54,11 @@ class IntegrationApiIdempotency(models.Model):
     _rec_name = "idempotency_key"
 
     system_id = fields.Many2one(
-        "integration.system", required=True, index=True, ondelete="cascade", readonly=True
+        "integration.system",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
     )
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     idempotency_key = fields.Char(required=True, readonly=True)
@@ -67,8 +71,11 @@ class IntegrationApiIdempotency(models.Model):
     response_status = fields.Integer(readonly=True)
     response_body = fields.Text(readonly=True, help="The answer as text (for reading).")
     response_body_raw = fields.Binary(
-        string="Answer (bytes)", attachment=False, readonly=True,
-        help="The answer byte for byte; a replay sends these bytes.")
+        string="Answer (bytes)",
+        attachment=False,
+        readonly=True,
+        help="The answer byte for byte; a replay sends these bytes.",
+    )
     response_headers = fields.Text(readonly=True)
     created_at = fields.Datetime(readonly=True, default=fields.Datetime.now)
     expires_at = fields.Datetime(readonly=True, index=True)
@@ -97,40 +104,60 @@ class IntegrationApiIdempotency(models.Model):
         """
         with self.env.registry.cursor() as cr:
             read_committed(cr, testing=self.env.registry.in_test_mode())
-            cr.execute(SQL(
-                "DELETE FROM integration_api_idempotency WHERE system_id = %s "
-                "AND idempotency_key = %s AND expires_at < (now() AT TIME ZONE 'UTC')",
-                system_id, key,
-            ))
+            cr.execute(
+                SQL(
+                    "DELETE FROM integration_api_idempotency WHERE system_id = %s "
+                    "AND idempotency_key = %s AND expires_at < (now() AT TIME ZONE 'UTC')",
+                    system_id,
+                    key,
+                )
+            )
             stored = self._read_stored(cr, system_id, key)
             if stored:
                 return IdempotencyClaim(stored=stored)
-            cr.execute(SQL(
-                """INSERT INTO integration_api_idempotency
+            cr.execute(
+                SQL(
+                    """INSERT INTO integration_api_idempotency
                        (system_id, company_id, idempotency_key, state, method, path,
                         fingerprint, created_at, expires_at)
                    VALUES (%s, %s, %s, 'in_flight', %s, %s, %s, now() AT TIME ZONE 'UTC',
                            (now() AT TIME ZONE 'UTC') + make_interval(mins => %s))
                    ON CONFLICT (system_id, idempotency_key, state) DO NOTHING
                    RETURNING id""",
-                system_id, company_id, key, method, path, fingerprint, LOCK_MINUTES,
-            ))
+                    system_id,
+                    company_id,
+                    key,
+                    method,
+                    path,
+                    fingerprint,
+                    LOCK_MINUTES,
+                )
+            )
             row = cr.fetchone()
         if row:
-            values = {"system_id": system_id, "company_id": company_id, "key": key,
-                      "method": method, "path": path, "fingerprint": fingerprint}
+            values = {
+                "system_id": system_id,
+                "company_id": company_id,
+                "key": key,
+                "method": method,
+                "path": path,
+                "fingerprint": fingerprint,
+            }
             return IdempotencyClaim(lock_id=row[0], values=values)
         return IdempotencyClaim(in_flight=True)
 
     @api.model
     def _read_stored(self, cr, system_id, key):
-        cr.execute(SQL(
-            "SELECT method, path, fingerprint, response_status, response_body, "
-            "response_headers, response_body_raw FROM integration_api_idempotency "
-            "WHERE system_id = %s "
-            "AND idempotency_key = %s AND state = 'done'",
-            system_id, key,
-        ))
+        cr.execute(
+            SQL(
+                "SELECT method, path, fingerprint, response_status, response_body, "
+                "response_headers, response_body_raw FROM integration_api_idempotency "
+                "WHERE system_id = %s "
+                "AND idempotency_key = %s AND state = 'done'",
+                system_id,
+                key,
+            )
+        )
         row = cr.fetchone()
         if not row:
             return None
@@ -162,8 +189,9 @@ class IntegrationApiIdempotency(models.Model):
         """
         values = claim.values
         raw = body if isinstance(body, bytes) else (body or "").encode()
-        self.env.cr.execute(SQL(
-            """INSERT INTO integration_api_idempotency
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO integration_api_idempotency
                    (system_id, company_id, idempotency_key, state, method, path,
                     fingerprint, response_status, response_body, response_body_raw,
                     response_headers, created_at, expires_at)
@@ -172,13 +200,19 @@ class IntegrationApiIdempotency(models.Model):
                        (now() AT TIME ZONE 'UTC') + make_interval(hours => %s))
                ON CONFLICT (system_id, idempotency_key, state) DO NOTHING
                RETURNING id""",
-            values["system_id"], values["company_id"], values["key"], values["method"],
-            values["path"], values["fingerprint"], status,
-            storable_text(raw.decode("utf-8", "replace")),
-            psycopg2.Binary(base64.b64encode(raw)),
-            json.dumps(headers or {}),
-            self._retention_hours(),
-        ))
+                values["system_id"],
+                values["company_id"],
+                values["key"],
+                values["method"],
+                values["path"],
+                values["fingerprint"],
+                status,
+                storable_text(raw.decode("utf-8", "replace")),
+                psycopg2.Binary(base64.b64encode(raw)),
+                json.dumps(headers or {}),
+                self._retention_hours(),
+            )
+        )
         stored = bool(self.env.cr.fetchone())
         # Once the answer is committed the lock has done its job.
         lock_id = claim.lock_id
@@ -189,10 +223,12 @@ class IntegrationApiIdempotency(models.Model):
     def _release(self, lock_id):
         """Drop the lock at once, in its own transaction (the client may retry)."""
         with self.env.registry.cursor() as cr:
-            cr.execute(SQL(
-                "DELETE FROM integration_api_idempotency WHERE id = %s AND state = 'in_flight'",
-                lock_id,
-            ))
+            cr.execute(
+                SQL(
+                    "DELETE FROM integration_api_idempotency WHERE id = %s AND state = 'in_flight'",
+                    lock_id,
+                )
+            )
 
     @api.model
     def _cron_purge(self):

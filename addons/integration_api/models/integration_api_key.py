@@ -22,9 +22,15 @@ class IntegrationApiKey(models.Model):
     _inherit = ["mail.thread"]
     _order = "system_id, name"
 
-    name = fields.Char(required=True, tracking=True, help="What this key is for, e.g. 'order import'.")
+    name = fields.Char(
+        required=True, tracking=True, help="What this key is for, e.g. 'order import'."
+    )
     system_id = fields.Many2one(
-        "integration.system", required=True, index=True, ondelete="cascade", tracking=True
+        "integration.system",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        tracking=True,
     )
     company_id = fields.Many2one(related="system_id.company_id", store=True, index=True)
     scope_ids = fields.Many2many(
@@ -36,7 +42,10 @@ class IntegrationApiKey(models.Model):
         tracking=True,
     )
     public_id = fields.Char(
-        string="Key ID", readonly=True, copy=False, index=True,
+        string="Key ID",
+        readonly=True,
+        copy=False,
+        index=True,
         help="Public part of the key, used to find it; not a secret.",
     )
     prefix = fields.Char(compute="_compute_prefix", string="Key")
@@ -44,12 +53,12 @@ class IntegrationApiKey(models.Model):
     expires_at = fields.Datetime(string="Expires on", tracking=True)
     state = fields.Selection(
         [("active", "Active"), ("revoked", "Revoked")],
-        required=True, default="active", tracking=True,
+        required=True,
+        default="active",
+        tracking=True,
     )
     active = fields.Boolean(default=True)
-    last_used_at = fields.Datetime(
-        readonly=True, help="Updated at most once a minute."
-    )
+    last_used_at = fields.Datetime(readonly=True, help="Updated at most once a minute.")
     rate_limit_per_minute = fields.Integer(
         default=600, help="Requests allowed per minute; 0 means unlimited."
     )
@@ -57,8 +66,11 @@ class IntegrationApiKey(models.Model):
 
     _sql_constraints = [
         ("public_id_uniq", "unique(public_id)", "Key ids are unique."),
-        ("rate_limit_positive", "CHECK(rate_limit_per_minute >= 0)",
-         "The rate limit cannot be negative."),
+        (
+            "rate_limit_positive",
+            "CHECK(rate_limit_per_minute >= 0)",
+            "The rate limit cannot be negative.",
+        ),
     ]
 
     @api.depends("public_id")

@@ -18,7 +18,9 @@ from ..tools.api_keys import hash_secret, split_api_key, token_from_headers
 from ..tools.request import ApiError
 
 RATE_WINDOW = 60
-UNAUTHORIZED_DETAIL = "A valid API key is required (X-Api-Key or Authorization: Bearer)."
+UNAUTHORIZED_DETAIL = (
+    "A valid API key is required (X-Api-Key or Authorization: Bearer)."
+)
 DEFAULT_AUTH_FAILURES_PER_MINUTE = 30
 
 
@@ -49,8 +51,9 @@ class IntegrationApiKey(models.Model):
         :param route: the matched :class:`~..tools.routes.ApiRoute`
         :rtype: :class:`KeyInfo`
         """
-        token = token_from_headers(http.headers.get("Authorization"),
-                                   http.headers.get("X-Api-Key"))
+        token = token_from_headers(
+            http.headers.get("Authorization"), http.headers.get("X-Api-Key")
+        )
         parts = split_api_key(token) if token else None
         key = self._api_fetch_key(*parts, scope=route.scope) if parts else None
         if key is None:
@@ -75,12 +78,22 @@ class IntegrationApiKey(models.Model):
         now = now or time.time()
         rows = self.env["integration.api.rate.bucket"]._counter_execute(
             self._api_fetch_key_sql(public_id, secret, scope, now),
-            prepare_as="integration_api_fetch_key")
+            prepare_as="integration_api_fetch_key",
+        )
         if not rows:
             return None
         key_id, system_id, company_id, user_id, code, limit, scopes, hits = rows[0]
-        return KeyInfo(key_id, system_id, company_id, user_id, frozenset(scopes), limit,
-                       system_code=code, hits=hits, counted_at=now)
+        return KeyInfo(
+            key_id,
+            system_id,
+            company_id,
+            user_id,
+            frozenset(scopes),
+            limit,
+            system_code=code,
+            hits=hits,
+            counted_at=now,
+        )
 
     @api.model
     def _api_fetch_key_sql(self, public_id, secret, scope, now):
@@ -129,10 +142,17 @@ class IntegrationApiKey(models.Model):
     @api.model
     def _api_auth_failures_per_minute(self):
         """``integration_api.auth_failures_per_minute`` (default 30)."""
-        value = self.env["ir.config_parameter"].sudo().get_param(
-            "integration_api.auth_failures_per_minute")
+        value = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("integration_api.auth_failures_per_minute")
+        )
         try:
-            return int(value) if value not in (None, False, "") else DEFAULT_AUTH_FAILURES_PER_MINUTE
+            return (
+                int(value)
+                if value not in (None, False, "")
+                else DEFAULT_AUTH_FAILURES_PER_MINUTE
+            )
         except ValueError:
             return DEFAULT_AUTH_FAILURES_PER_MINUTE
 
@@ -149,8 +169,17 @@ class IntegrationApiKey(models.Model):
         )
         decision = rate_limit.decide(max(counts), limit, now, RATE_WINDOW)
         if not decision.allowed:
-            raise ApiError(429, "Too Many Requests", "Too many failed authentications.",
-                           problem_type="rate-limited",
-                           headers={"Retry-After": str(decision.retry_after)})
-        raise ApiError(401, "Unauthorized", UNAUTHORIZED_DETAIL, problem_type="unauthorized",
-                       headers={"WWW-Authenticate": 'Bearer realm="api"'})
+            raise ApiError(
+                429,
+                "Too Many Requests",
+                "Too many failed authentications.",
+                problem_type="rate-limited",
+                headers={"Retry-After": str(decision.retry_after)},
+            )
+        raise ApiError(
+            401,
+            "Unauthorized",
+            UNAUTHORIZED_DETAIL,
+            problem_type="unauthorized",
+            headers={"WWW-Authenticate": 'Bearer realm="api"'},
+        )

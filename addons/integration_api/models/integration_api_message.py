@@ -27,25 +27,38 @@ class IntegrationApiMessage(models.Model):
     _order = "id desc"
 
     name = fields.Char(compute="_compute_name", store=True)
-    system_id = fields.Many2one("integration.system", required=True, index=True, readonly=True,
-                                ondelete="cascade")
+    system_id = fields.Many2one(
+        "integration.system",
+        required=True,
+        index=True,
+        readonly=True,
+        ondelete="cascade",
+    )
     company_id = fields.Many2one("res.company", index=True, readonly=True)
-    api_key_id = fields.Many2one("integration.api.key", readonly=True, ondelete="set null")
+    api_key_id = fields.Many2one(
+        "integration.api.key", readonly=True, ondelete="set null"
+    )
     route = fields.Char(readonly=True, required=True, help="e.g. 'POST /orders'")
     path = fields.Char(readonly=True)
     path_params = fields.Json(readonly=True)
     query = fields.Json(readonly=True)
     body = fields.Json(readonly=True, help="The parsed body (for search and display).")
     body_raw = fields.Binary(
-        string="Body (as received)", attachment=False, readonly=True, prefetch=True,
-        help="The body byte for byte as the partner sent it; processing reads it.")
+        string="Body (as received)",
+        attachment=False,
+        readonly=True,
+        prefetch=True,
+        help="The body byte for byte as the partner sent it; processing reads it.",
+    )
     body_filename = fields.Char(compute="_compute_body_filename")
     body_text = fields.Text(string="Body (JSON)", compute="_compute_texts")
     correlation_id = fields.Char(string="Request ID", readonly=True, index=True)
     idempotency_key = fields.Char(readonly=True)
     reference = fields.Char(
-        readonly=True, index=True, help="The partner's reference of what the message is about, "
-        "e.g. the external reference of an order."
+        readonly=True,
+        index=True,
+        help="The partner's reference of what the message is about, "
+        "e.g. the external reference of an order.",
     )
     state = fields.Selection(
         [
@@ -57,13 +70,18 @@ class IntegrationApiMessage(models.Model):
             ("rejected", "Rejected"),
             ("failed", "Failed"),
         ],
-        required=True, default="received", index=True, readonly=True,
+        required=True,
+        default="received",
+        index=True,
+        readonly=True,
     )
     result_status = fields.Integer(readonly=True)
     result_body = fields.Json(readonly=True)
     result_text = fields.Text(string="Result (JSON)", compute="_compute_texts")
     error = fields.Text(readonly=True)
-    exception_id = fields.Many2one("integration.exception", readonly=True, ondelete="set null")
+    exception_id = fields.Many2one(
+        "integration.exception", readonly=True, ondelete="set null"
+    )
     attempt_count = fields.Integer(readonly=True, default=1)
     res_model = fields.Char(string="Records model", readonly=True)
     res_ids = fields.Char(string="Record IDs", readonly=True)
@@ -71,12 +89,16 @@ class IntegrationApiMessage(models.Model):
     @api.depends("route", "correlation_id")
     def _compute_name(self):
         for message in self:
-            message.name = f"{message.route or ''} {message.correlation_id or ''}".strip()
+            message.name = (
+                f"{message.route or ''} {message.correlation_id or ''}".strip()
+            )
 
     @api.depends("correlation_id")
     def _compute_body_filename(self):
         for message in self:
-            message.body_filename = f"message-{message.correlation_id or message.id}.json"
+            message.body_filename = (
+                f"message-{message.correlation_id or message.id}.json"
+            )
 
     @api.depends("body", "result_body")
     def _compute_texts(self):
@@ -84,7 +106,8 @@ class IntegrationApiMessage(models.Model):
             message.body_text = json.dumps(message.body, indent=2, ensure_ascii=False)
             message.result_text = (
                 json.dumps(message.result_body, indent=2, ensure_ascii=False)
-                if message.result_body is not None else False
+                if message.result_body is not None
+                else False
             )
 
     # ------------------------------------------------------------------
@@ -99,11 +122,18 @@ class IntegrationApiMessage(models.Model):
     def _mark_done(self, status, body, records=None, reference=None, resolve=True):
         """:param resolve: resolve the message's open exceptions; a caller
         marking many messages does it once for all of them"""
-        vals = {"state": "done", "result_status": status, "result_body": body, "error": False}
+        vals = {
+            "state": "done",
+            "result_status": status,
+            "result_body": body,
+            "error": False,
+        }
         if reference:
             vals["reference"] = reference
         if records:
-            vals.update(res_model=records._name, res_ids=",".join(map(str, records.ids)))
+            vals.update(
+                res_model=records._name, res_ids=",".join(map(str, records.ids))
+            )
         self.write(vals)
         if resolve:
             self.env["integration.exception"].resolve_for(self)
@@ -114,7 +144,9 @@ class IntegrationApiMessage(models.Model):
         exception = self.env["integration.exception"].report(
             kind=error.kind,
             title=error.message,
-            detail=self.env._("Message %(name)s on %(route)s", name=self.name, route=self.route)
+            detail=self.env._(
+                "Message %(name)s on %(route)s", name=self.name, route=self.route
+            )
             + (f"\n{error.pointer}" if error.pointer else ""),
             fingerprint=error.fingerprint(self.system_id),
             system=self.system_id,
@@ -122,14 +154,19 @@ class IntegrationApiMessage(models.Model):
             severity=error.severity,
             suggested_fix=error.suggested_fix,
         )
-        self.write({"state": "needs_fix", "error": error.message, "exception_id": exception.id})
+        self.write(
+            {"state": "needs_fix", "error": error.message, "exception_id": exception.id}
+        )
         return exception
 
     def _mark_failed(self, status, title, detail=None, unexpected=False):
         """A refused (4xx) or crashed (5xx) attempt; a crash needs a person."""
         self.ensure_one()
-        vals = {"state": "failed" if unexpected else "rejected", "result_status": status,
-                "error": detail or title}
+        vals = {
+            "state": "failed" if unexpected else "rejected",
+            "result_status": status,
+            "error": detail or title,
+        }
         if unexpected:
             exception = self.env["integration.exception"].report(
                 kind="other",
@@ -211,7 +248,9 @@ class IntegrationApiMessage(models.Model):
             return
         dispatcher = self.env["integration.api.dispatcher"]
         self._mark_done(
-            outcome.status, dispatcher._api_jsonable(outcome.body), outcome.records,
+            outcome.status,
+            dispatcher._api_jsonable(outcome.body),
+            outcome.records,
             resolve=resolve,
         )
 
@@ -222,8 +261,11 @@ class IntegrationApiMessage(models.Model):
         for message in self.sudo():
             route = table.get(message.route)
             if route is None:
-                raise UserError(self.env._("The route %(route)s no longer exists.",
-                                           route=message.route))
+                raise UserError(
+                    self.env._(
+                        "The route %(route)s no longer exists.", route=message.route
+                    )
+                )
             message.attempt_count += 1
             outcome = runner._api_run_message(message, route)
             if isinstance(outcome, IntegrationError):
@@ -231,7 +273,9 @@ class IntegrationApiMessage(models.Model):
                     self.env._("Still not possible: %(error)s", error=outcome.message)
                 )
             if isinstance(outcome, Exception):
-                raise UserError(self.env._("Processing failed: %(error)s", error=outcome))
+                raise UserError(
+                    self.env._("Processing failed: %(error)s", error=outcome)
+                )
         return True
 
     def action_reprocess(self):

@@ -14,10 +14,16 @@ class IntegrationApiMessage(models.Model):
         return (self.res_model, ids[0]) if self.res_model and ids else (False, False)
 
     def _record_link_ids(self):
-        return [int(part) for part in (self.res_ids or "").split(",") if part.strip().isdigit()]
+        return [
+            int(part)
+            for part in (self.res_ids or "").split(",")
+            if part.strip().isdigit()
+        ]
 
     @api.model
     def _domain_for_records(self, records):
         """Messages that made ``records`` (a recordset of one model)."""
-        return [("res_model", "=", records._name),
-                ("res_ids", "in", [str(record_id) for record_id in records.ids])]
+        return [
+            ("res_model", "=", records._name),
+            ("res_ids", "in", [str(record_id) for record_id in records.ids]),
+        ]

@@ -23,27 +23,40 @@ class IntegrationApiMetaResource(models.AbstractModel):
     def _api_openapi(self, api_request):
         """``GET /openapi.json``."""
         router = self.env["integration.api.router"]
-        return ApiResult(200, router._api_openapi_document(self._api_base_url(api_request)))
+        return ApiResult(
+            200, router._api_openapi_document(self._api_base_url(api_request))
+        )
 
     def _api_docs(self, api_request):
         """``GET /docs``: the same document as HTML."""
         router = self.env["integration.api.router"]
-        html = render_docs(router._api_openapi_document(self._api_base_url(api_request)))
-        return ApiResult(200, html, headers={"Content-Type": "text/html; charset=utf-8"})
+        html = render_docs(
+            router._api_openapi_document(self._api_base_url(api_request))
+        )
+        return ApiResult(
+            200, html, headers={"Content-Type": "text/html; charset=utf-8"}
+        )
 
     def _api_problem_type(self, api_request):
         """``GET /problems/{slug}``: what a problem type means."""
         slug = api_request.path_params["slug"]
         if slug not in PROBLEM_TYPES:
-            raise ApiError(404, "Not Found", "Unknown problem type.", problem_type="not-found")
+            raise ApiError(
+                404, "Not Found", "Unknown problem type.", problem_type="not-found"
+            )
         status, title, meaning = PROBLEM_TYPES[slug]
-        return ApiResult(200, {"type": slug, "status": status, "title": title,
-                               "description": meaning})
+        return ApiResult(
+            200,
+            {"type": slug, "status": status, "title": title, "description": meaning},
+        )
 
     def _api_ping(self, api_request):
         """``GET /ping``: the key's system and scopes (no query at all)."""
-        return ApiResult(200, {
-            "system": api_request.system_code or api_request.system.code,
-            "scopes": sorted(api_request.scopes),
-            "request_id": api_request.correlation_id,
-        })
+        return ApiResult(
+            200,
+            {
+                "system": api_request.system_code or api_request.system.code,
+                "scopes": sorted(api_request.scopes),
+                "request_id": api_request.correlation_id,
+            },
+        )

@@ -81,7 +81,9 @@ class IntegrationApiQueue(models.AbstractModel):
         :return: whether a job was enqueued (False: a pending one will do)
         """
         cr = self.env.cr
-        cr.execute("SELECT pg_advisory_xact_lock_shared(%s, %s)", (LOCK_ACCEPT, system_id))
+        cr.execute(
+            "SELECT pg_advisory_xact_lock_shared(%s, %s)", (LOCK_ACCEPT, system_id)
+        )
         if not force and self._pending_drain_exists(system_id):
             return False
         cr.execute("SELECT txid_current()")
@@ -160,7 +162,9 @@ class IntegrationApiQueue(models.AbstractModel):
             try:
                 messages = self._claim(system_id, batch_size)
                 if messages:
-                    self.env["integration.api.runner"].sudo()._api_run_messages(messages)
+                    self.env["integration.api.runner"].sudo()._api_run_messages(
+                        messages
+                    )
                     self._commit()
                     processed += len(messages)
             except psycopg2.OperationalError as error:
@@ -272,7 +276,9 @@ class IntegrationApiQueue(models.AbstractModel):
         """Wait for the transactions queueing messages right now, then
         whether anything is queued (rows other drains hold are left out)."""
         with self.env.registry.cursor() as fresh:
-            fresh.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_ACCEPT, system_id))
+            fresh.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_ACCEPT, system_id)
+            )
         free, _drains = self._look(system_id, 1)
         return bool(free)
 

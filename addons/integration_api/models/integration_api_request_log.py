@@ -6,10 +6,28 @@ from odoo.tools import SQL
 from odoo.addons.integration_core.tools.params import config_param
 
 LOG_COLUMNS = (
-    "date", "method", "path", "route", "status", "duration_ms", "system_id",
-    "api_key_id", "company_id", "remote_addr", "request_headers", "body_excerpt",
-    "correlation_id", "trace_id", "idempotency_key", "res_model", "res_ids",
-    "error_title", "error_detail", "message_id", "errors", "body_raw",
+    "date",
+    "method",
+    "path",
+    "route",
+    "status",
+    "duration_ms",
+    "system_id",
+    "api_key_id",
+    "company_id",
+    "remote_addr",
+    "request_headers",
+    "body_excerpt",
+    "correlation_id",
+    "trace_id",
+    "idempotency_key",
+    "res_model",
+    "res_ids",
+    "error_title",
+    "error_detail",
+    "message_id",
+    "errors",
+    "body_raw",
 )
 
 
@@ -29,22 +47,36 @@ class IntegrationApiRequestLog(models.Model):
     _log_access = False
     _rec_name = "path"
 
-    date = fields.Datetime(required=True, readonly=True, index=True, default=fields.Datetime.now)
+    date = fields.Datetime(
+        required=True, readonly=True, index=True, default=fields.Datetime.now
+    )
     method = fields.Char(readonly=True)
     path = fields.Char(readonly=True)
     route = fields.Char(readonly=True, help="The matched route, e.g. 'POST /orders'.")
     status = fields.Integer(readonly=True, index=True)
     duration_ms = fields.Float(string="Duration (ms)", readonly=True, digits=(16, 2))
-    system_id = fields.Many2one("integration.system", readonly=True, index=True, ondelete="set null")
-    api_key_id = fields.Many2one("integration.api.key", readonly=True, index=True, ondelete="set null")
+    system_id = fields.Many2one(
+        "integration.system", readonly=True, index=True, ondelete="set null"
+    )
+    api_key_id = fields.Many2one(
+        "integration.api.key", readonly=True, index=True, ondelete="set null"
+    )
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     remote_addr = fields.Char(readonly=True)
-    request_headers = fields.Text(readonly=True, help="Redacted: secrets are shown as ***.")
-    body_excerpt = fields.Text(readonly=True, help="The start of the body as text; bytes "
-                               "text cannot hold are shown as \N{REPLACEMENT CHARACTER}.")
+    request_headers = fields.Text(
+        readonly=True, help="Redacted: secrets are shown as ***."
+    )
+    body_excerpt = fields.Text(
+        readonly=True,
+        help="The start of the body as text; bytes "
+        "text cannot hold are shown as \N{REPLACEMENT CHARACTER}.",
+    )
     body_raw = fields.Binary(
-        string="Body (as received)", attachment=False, readonly=True,
-        help="A refused body byte for byte, when no kept message holds it.")
+        string="Body (as received)",
+        attachment=False,
+        readonly=True,
+        help="A refused body byte for byte, when no kept message holds it.",
+    )
     body_filename = fields.Char(compute="_compute_body_filename")
     correlation_id = fields.Char(string="Request ID", readonly=True, index=True)
     trace_id = fields.Char(readonly=True, index=True, help="W3C traceparent trace id.")
@@ -54,11 +86,15 @@ class IntegrationApiRequestLog(models.Model):
     error_title = fields.Char(readonly=True)
     error_detail = fields.Text(readonly=True)
     errors = fields.Text(
-        string="Errors answered", readonly=True,
+        string="Errors answered",
+        readonly=True,
         help="The errors[] of the problem document the partner got: the JSON pointer "
-        "of each value it got wrong and what is wrong with it.")
+        "of each value it got wrong and what is wrong with it.",
+    )
     error_lines = fields.Text(string="Fields to fix", compute="_compute_error_lines")
-    message_id = fields.Many2one("integration.api.message", readonly=True, ondelete="set null")
+    message_id = fields.Many2one(
+        "integration.api.message", readonly=True, ondelete="set null"
+    )
     is_error = fields.Boolean(compute="_compute_is_error", search="_search_is_error")
 
     @api.depends("correlation_id")
@@ -73,10 +109,14 @@ class IntegrationApiRequestLog(models.Model):
                 items = json.loads(log.errors) if log.errors else []
             except ValueError:
                 items = []
-            log.error_lines = "\n".join(
-                f"{item.get('pointer') or '(the whole body)'}: {item.get('detail', '')}"
-                for item in items if isinstance(item, dict)
-            ) or False
+            log.error_lines = (
+                "\n".join(
+                    f"{item.get('pointer') or '(the whole body)'}: {item.get('detail', '')}"
+                    for item in items
+                    if isinstance(item, dict)
+                )
+                or False
+            )
 
     @api.depends("status")
     def _compute_is_error(self):

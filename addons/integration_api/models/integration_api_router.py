@@ -40,26 +40,71 @@ class IntegrationApiRouter(models.AbstractModel):
         router = "integration.api.router"
         meta = "integration.api.meta.resource"
         return [
-            ApiRoute("GET", "/health", None, f"{router}._api_health", public=True,
-                     summary="Health: database, job runner, backlogs", tags=("meta",),
-                     response_schema="integration_api/schemas/api/health.response.json"),
-            ApiRoute("GET", "/openapi.json", None, f"{meta}._api_openapi", public=True,
-                     summary="This OpenAPI 3.1 document", tags=("meta",)),
-            ApiRoute("GET", "/docs", None, f"{meta}._api_docs", public=True,
-                     summary="Human-readable documentation (HTML)", tags=("meta",)),
-            ApiRoute("GET", "/problems/{slug}", None, f"{meta}._api_problem_type",
-                     public=True, summary="Meaning of a problem type", tags=("meta",)),
-            ApiRoute("GET", "/ping", "", f"{meta}._api_ping",
-                     summary="Check a key: returns its system and scopes", tags=("meta",),
-                     response_schema="integration_api/schemas/api/ping.response.json"),
-            ApiRoute("GET", "/messages/{id}", "", "integration.api.message.resource._api_get",
-                     summary="Status and result of a kept message", tags=("messages",),
-                     response_schema="integration_api/schemas/api/message.status.json"),
-            ApiRoute("GET", "/events", "events:read", "integration.api.event.resource._api_feed",
-                     summary="Pull the event feed (CloudEvents), page by page",
-                     tags=("events",),
-                     query_schema="integration_api/schemas/api/events.query.json",
-                     response_schema="integration_api/schemas/api/events.page.json"),
+            ApiRoute(
+                "GET",
+                "/health",
+                None,
+                f"{router}._api_health",
+                public=True,
+                summary="Health: database, job runner, backlogs",
+                tags=("meta",),
+                response_schema="integration_api/schemas/api/health.response.json",
+            ),
+            ApiRoute(
+                "GET",
+                "/openapi.json",
+                None,
+                f"{meta}._api_openapi",
+                public=True,
+                summary="This OpenAPI 3.1 document",
+                tags=("meta",),
+            ),
+            ApiRoute(
+                "GET",
+                "/docs",
+                None,
+                f"{meta}._api_docs",
+                public=True,
+                summary="Human-readable documentation (HTML)",
+                tags=("meta",),
+            ),
+            ApiRoute(
+                "GET",
+                "/problems/{slug}",
+                None,
+                f"{meta}._api_problem_type",
+                public=True,
+                summary="Meaning of a problem type",
+                tags=("meta",),
+            ),
+            ApiRoute(
+                "GET",
+                "/ping",
+                "",
+                f"{meta}._api_ping",
+                summary="Check a key: returns its system and scopes",
+                tags=("meta",),
+                response_schema="integration_api/schemas/api/ping.response.json",
+            ),
+            ApiRoute(
+                "GET",
+                "/messages/{id}",
+                "",
+                "integration.api.message.resource._api_get",
+                summary="Status and result of a kept message",
+                tags=("messages",),
+                response_schema="integration_api/schemas/api/message.status.json",
+            ),
+            ApiRoute(
+                "GET",
+                "/events",
+                "events:read",
+                "integration.api.event.resource._api_feed",
+                summary="Pull the event feed (CloudEvents), page by page",
+                tags=("events",),
+                query_schema="integration_api/schemas/api/events.query.json",
+                response_schema="integration_api/schemas/api/events.page.json",
+            ),
         ]
 
     @api.model
@@ -86,7 +131,9 @@ class IntegrationApiRouter(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _api_openapi_document(self, base_url):
-        event_types = self.env["integration.event.type"].sudo().search([("active", "=", True)])
+        event_types = (
+            self.env["integration.event.type"].sudo().search([("active", "=", True)])
+        )
         dispatcher = self.env["integration.api.dispatcher"]
         return build_openapi(
             self._api_route_table().routes,
@@ -102,9 +149,13 @@ class IntegrationApiRouter(models.AbstractModel):
                 for event_type in event_types
             ],
             server_url=base_url,
-            idempotency_hours=self.env["integration.api.idempotency"]._retention_hours(),
-            body_limits={"max_depth": dispatcher._api_max_json_depth(),
-                         "max_body_bytes": dispatcher._api_max_body_bytes()},
+            idempotency_hours=self.env[
+                "integration.api.idempotency"
+            ]._retention_hours(),
+            body_limits={
+                "max_depth": dispatcher._api_max_json_depth(),
+                "max_body_bytes": dispatcher._api_max_body_bytes(),
+            },
         )
 
     # ------------------------------------------------------------------

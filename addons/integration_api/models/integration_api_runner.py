@@ -57,10 +57,12 @@ class IntegrationApiRunner(models.AbstractModel):
         :param key: the request's ``KeyInfo`` (saves reading the system)
         """
         model = self.env[model_name].with_user(
-            self._api_handler_user(system, key and key.user_id))
+            self._api_handler_user(system, key and key.user_id)
+        )
         if system:
-            model = model.with_company(key.company_id if key else system.company_id.id).with_context(
-                integration_system_id=system.id, **context)
+            model = model.with_company(
+                key.company_id if key else system.company_id.id
+            ).with_context(integration_system_id=system.id, **context)
         return model
 
     @api.model
@@ -71,8 +73,12 @@ class IntegrationApiRunner(models.AbstractModel):
 
         :param key: the request's ``KeyInfo`` (saves reading the system)
         """
-        model = self._api_as_system(route.handler_model, api_request.system, key,
-                                    integration_correlation_id=api_request.correlation_id)
+        model = self._api_as_system(
+            route.handler_model,
+            api_request.system,
+            key,
+            integration_correlation_id=api_request.correlation_id,
+        )
         result = getattr(model, route.handler_method)(api_request)
         if not isinstance(result, ApiResult):
             result = ApiResult(route.success_status, result)
@@ -127,7 +133,9 @@ class IntegrationApiRunner(models.AbstractModel):
             if route is None:
                 for message in route_messages:
                     message._mark_failed(
-                        404, "Not Found", f"The route {route_key} no longer exists.",
+                        404,
+                        "Not Found",
+                        f"The route {route_key} no longer exists.",
                         unexpected=True,
                     )
                 continue
@@ -158,7 +166,9 @@ class IntegrationApiRunner(models.AbstractModel):
                 raise
             _logger.warning(
                 "Batch of %s messages on %s failed, processing them one by one",
-                len(messages), route.key, exc_info=True,
+                len(messages),
+                route.key,
+                exc_info=True,
             )
             return False
         return True
@@ -185,9 +195,15 @@ class IntegrationApiRunner(models.AbstractModel):
             # kept on the message, with an exception, for a person
             if classify_exception(error) == RETRY_NOW:
                 raise  # the whole transaction is retried
-            _logger.exception("Processing message %s on %s failed", message.id, route.key)
-            message._mark_failed(500, "Internal Server Error",
-                                 f"{type(error).__name__}: {error}", unexpected=True)
+            _logger.exception(
+                "Processing message %s on %s failed", message.id, route.key
+            )
+            message._mark_failed(
+                500,
+                "Internal Server Error",
+                f"{type(error).__name__}: {error}",
+                unexpected=True,
+            )
             return error
         message._api_record_outcome(outcome)
         return outcome

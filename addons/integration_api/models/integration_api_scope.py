@@ -14,10 +14,15 @@ class IntegrationApiScope(models.Model):
 
     code = fields.Char(required=True, help="e.g. orders:write")
     name = fields.Char(required=True, translate=True)
-    description = fields.Text(translate=True, help="What a key with this scope may do, "
-                              "shown when a key is issued.")
+    description = fields.Text(
+        translate=True,
+        help="What a key with this scope may do, shown when a key is issued.",
+    )
     group_ids = fields.Many2many(
-        "res.groups", "integration_api_scope_res_groups_rel", "scope_id", "group_id",
+        "res.groups",
+        "integration_api_scope_res_groups_rel",
+        "scope_id",
+        "group_id",
         string="Groups of the technical user",
         help="The narrowest groups the system's technical user needs for requests "
         "with this scope; 'Create technical user' gives it these. Set by the module "

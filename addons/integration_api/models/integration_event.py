@@ -23,8 +23,9 @@ class IntegrationEvent(models.Model):
         :param types: event type codes to keep (``None``: all)
         :return: ``(events, has_more)``
         """
-        self.env.cr.execute(SQL(
-            """SELECT id, (age(xmin) = 0 OR age(xmin) > age(
+        self.env.cr.execute(
+            SQL(
+                """SELECT id, (age(xmin) = 0 OR age(xmin) > age(
                           mod(pg_snapshot_xmin(pg_current_snapshot())::text::bigint,
                               4294967296)::text::xid)) AS settled
                  FROM integration_event
@@ -33,9 +34,14 @@ class IntegrationEvent(models.Model):
                   AND (%(scope)s = 'company' OR system_id = %(system)s
                        OR (%(scope)s = 'own_and_shared' AND system_id IS NULL))
                 ORDER BY id LIMIT %(limit)s""",
-            company=system.company_id.id, after=after, types=types,
-            scope=system.event_feed_scope, system=system.id, limit=limit + 1,
-        ))
+                company=system.company_id.id,
+                after=after,
+                types=types,
+                scope=system.event_feed_scope,
+                system=system.id,
+                limit=limit + 1,
+            )
+        )
         rows = self.env.cr.fetchall()
         ids = []
         for event_id, settled in rows[:limit]:

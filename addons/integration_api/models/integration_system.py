@@ -26,7 +26,9 @@ class IntegrationSystem(models.Model):
     @api.depends("api_key_ids.state")
     def _compute_api_key_count(self):
         groups = self.env["integration.api.key"]._read_group(
-            [("system_id", "in", self.ids), ("state", "=", "active")], ["system_id"], ["__count"]
+            [("system_id", "in", self.ids), ("state", "=", "active")],
+            ["system_id"],
+            ["__count"],
         )
         counts = {system.id: count for system, count in groups}
         for system in self:
@@ -39,5 +41,8 @@ class IntegrationSystem(models.Model):
         )
         action["domain"] = [("system_id", "=", self.id)]
         # the button counts the active keys: open them (revoked ones a filter away)
-        action["context"] = {"default_system_id": self.id, "search_default_active_keys": 1}
+        action["context"] = {
+            "default_system_id": self.id,
+            "search_default_active_keys": 1,
+        }
         return action

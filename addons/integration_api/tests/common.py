@@ -21,7 +21,10 @@ ECHO_SCHEMA = {
             "items": {
                 "type": "object",
                 "required": ["sku", "qty"],
-                "properties": {"sku": {"type": "string"}, "qty": {"type": "number", "exclusiveMinimum": 0}},
+                "properties": {
+                    "sku": {"type": "string"},
+                    "qty": {"type": "number", "exclusiveMinimum": 0},
+                },
             },
         },
     },
@@ -32,8 +35,11 @@ ECHO_SCHEMA = {
 def _api_test_echo(self, api_request):
     """Creates a partner: lets the tests count side effects."""
     partner = self.env["res.partner"].sudo().create({"name": api_request.body["name"]})
-    return ApiResult(201, {"id": partner.id, "name": partner.name, "user": self.env.user.login},
-                     records=partner)
+    return ApiResult(
+        201,
+        {"id": partner.id, "name": partner.name, "user": self.env.user.login},
+        records=partner,
+    )
 
 
 def _api_test_fail(self, api_request):
@@ -67,20 +73,60 @@ TEST_HANDLERS = {
 
 ROUTER = "integration.api.router"
 TEST_ROUTES = [
-    ApiRoute("POST", "/test/echo", "orders:write", f"{ROUTER}._api_test_echo",
-             request_schema=ECHO_SCHEMA, success_status=201, idempotent=True,
-             summary="Test: echo"),
-    ApiRoute("POST", "/test/fail", "orders:write", f"{ROUTER}._api_test_fail", idempotent=True),
-    ApiRoute("POST", "/test/business", "orders:write", f"{ROUTER}._api_test_business",
-             idempotent=True),
-    ApiRoute("POST", "/test/conflict", "orders:write", f"{ROUTER}._api_test_forbidden",
-             idempotent=True),
-    ApiRoute("POST", "/test/unmapped", "orders:write", f"{ROUTER}._api_test_unmapped",
-             request_schema={"type": "object", "required": ["sku"],
-                             "properties": {"sku": {"type": "string"}}},
-             success_status=201, idempotent=True, keep_message=True),
-    ApiRoute("POST", "/test/strict", "orders:write", f"{ROUTER}._api_test_echo",
-             request_schema=ECHO_SCHEMA, idempotent=True, idempotency_required=True),
+    ApiRoute(
+        "POST",
+        "/test/echo",
+        "orders:write",
+        f"{ROUTER}._api_test_echo",
+        request_schema=ECHO_SCHEMA,
+        success_status=201,
+        idempotent=True,
+        summary="Test: echo",
+    ),
+    ApiRoute(
+        "POST",
+        "/test/fail",
+        "orders:write",
+        f"{ROUTER}._api_test_fail",
+        idempotent=True,
+    ),
+    ApiRoute(
+        "POST",
+        "/test/business",
+        "orders:write",
+        f"{ROUTER}._api_test_business",
+        idempotent=True,
+    ),
+    ApiRoute(
+        "POST",
+        "/test/conflict",
+        "orders:write",
+        f"{ROUTER}._api_test_forbidden",
+        idempotent=True,
+    ),
+    ApiRoute(
+        "POST",
+        "/test/unmapped",
+        "orders:write",
+        f"{ROUTER}._api_test_unmapped",
+        request_schema={
+            "type": "object",
+            "required": ["sku"],
+            "properties": {"sku": {"type": "string"}},
+        },
+        success_status=201,
+        idempotent=True,
+        keep_message=True,
+    ),
+    ApiRoute(
+        "POST",
+        "/test/strict",
+        "orders:write",
+        f"{ROUTER}._api_test_echo",
+        request_schema=ECHO_SCHEMA,
+        idempotent=True,
+        idempotency_required=True,
+    ),
 ]
 
 
@@ -100,33 +146,58 @@ class ApiHttpCase(HttpCase):
         cls.addClassCleanup(stack.close)
         router_cls = type(cls.env[ROUTER])
         original = router_cls._api_routes
-        stack.enter_context(patch.object(
-            router_cls, "_api_routes", lambda self: original(self) + TEST_ROUTES))
+        stack.enter_context(
+            patch.object(
+                router_cls, "_api_routes", lambda self: original(self) + TEST_ROUTES
+            )
+        )
         for name, handler in TEST_HANDLERS.items():
             stack.enter_context(patch.object(router_cls, name, handler, create=True))
         cls.env.registry.clear_cache()
         cls.addClassCleanup(cls.env.registry.clear_cache)
 
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True,
-                                       no_reset_password=True))
-        cls.tech_user = new_test_user(cls.env, login="api_shop_bot", groups="base.group_user")
-        cls.system = cls.env["integration.system"].create({
-            "name": "API shop", "code": "api_shop", "kind": "web_shop", "state": "active",
-            "user_id": cls.tech_user.id,
-        })
+        cls.env = cls.env(
+            context=dict(cls.env.context, tracking_disable=True, no_reset_password=True)
+        )
+        cls.tech_user = new_test_user(
+            cls.env, login="api_shop_bot", groups="base.group_user"
+        )
+        cls.system = cls.env["integration.system"].create(
+            {
+                "name": "API shop",
+                "code": "api_shop",
+                "kind": "web_shop",
+                "state": "active",
+                "user_id": cls.tech_user.id,
+            }
+        )
         cls.key, cls.token = cls.make_key(["orders:write", "events:read"])
 
     @classmethod
     def make_key(cls, scopes, system=None, **vals):
-        scope_records = cls.env["integration.api.scope"].search([("code", "in", scopes)])
-        key = cls.env["integration.api.key"].create({
-            "name": "test key", "system_id": (system or cls.system).id,
-            "scope_ids": [fields.Command.set(scope_records.ids)], **vals,
-        })
+        scope_records = cls.env["integration.api.scope"].search(
+            [("code", "in", scopes)]
+        )
+        key = cls.env["integration.api.key"].create(
+            {
+                "name": "test key",
+                "system_id": (system or cls.system).id,
+                "scope_ids": [fields.Command.set(scope_records.ids)],
+                **vals,
+            }
+        )
         return key, key._issue_secret()
 
-    def call(self, method, path, body=None, token=None, headers=None, raw=None,
-             content_type="application/json"):
+    def call(
+        self,
+        method,
+        path,
+        body=None,
+        token=None,
+        headers=None,
+        raw=None,
+        content_type="application/json",
+    ):
         """A real HTTP request to the test server; ``token=False`` sends none."""
         all_headers = {}
         if token is not False:
@@ -134,9 +205,16 @@ class ApiHttpCase(HttpCase):
         if body is not None or raw is not None:
             all_headers["Content-Type"] = content_type
         all_headers.update(headers or {})
-        data = raw if raw is not None else (json.dumps(body) if body is not None else None)
-        return self.opener.request(method, self.base_url() + "/api/v1" + path, data=data,
-                                   headers=all_headers, timeout=30)
+        data = (
+            raw if raw is not None else (json.dumps(body) if body is not None else None)
+        )
+        return self.opener.request(
+            method,
+            self.base_url() + "/api/v1" + path,
+            data=data,
+            headers=all_headers,
+            timeout=30,
+        )
 
     def assertProblem(self, response, status, slug=None):
         self.assertEqual(response.status_code, status, response.text)
@@ -147,9 +225,13 @@ class ApiHttpCase(HttpCase):
         self.assertIn("instance", problem)
         self.assertTrue(problem["type"].startswith("http"))
         if slug:
-            self.assertTrue(problem["type"].endswith(f"/api/v1/problems/{slug}"), problem["type"])
+            self.assertTrue(
+                problem["type"].endswith(f"/api/v1/problems/{slug}"), problem["type"]
+            )
         self.assertEqual(problem["request_id"], response.headers["X-Request-Id"])
         return problem
 
     def last_log(self):
-        return self.env["integration.api.request.log"].search([], limit=1, order="id desc")
+        return self.env["integration.api.request.log"].search(
+            [], limit=1, order="id desc"
+        )

@@ -18,17 +18,30 @@ class TestClaimConcurrency(TransactionCase):
         super().setUp()
         # Committed data: the other connections must see the system.
         with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True,
-                                                     "mail_create_nosubscribe": True})
+            env = api.Environment(
+                cr,
+                SUPERUSER_ID,
+                {"tracking_disable": True, "mail_create_nosubscribe": True},
+            )
             system = env["integration.system"].create(
-                {"name": "Race", "code": f"race_{uuid.uuid4().hex[:8]}", "state": "active"})
+                {
+                    "name": "Race",
+                    "code": f"race_{uuid.uuid4().hex[:8]}",
+                    "state": "active",
+                }
+            )
             self.system_id, self.company_id = system.id, system.company_id.id
         self.addCleanup(self._drop_system)
 
     def _drop_system(self):
         with self.registry.cursor() as cr:
-            cr.execute("DELETE FROM integration_api_idempotency WHERE system_id = %s", (self.system_id,))
-            api.Environment(cr, SUPERUSER_ID, {})["integration.system"].browse(self.system_id).unlink()
+            cr.execute(
+                "DELETE FROM integration_api_idempotency WHERE system_id = %s",
+                (self.system_id,),
+            )
+            api.Environment(cr, SUPERUSER_ID, {})["integration.system"].browse(
+                self.system_id
+            ).unlink()
 
     def test_twenty_workers_one_winner(self):
         idempotency = self.env["integration.api.idempotency"]
@@ -38,8 +51,16 @@ class TestClaimConcurrency(TransactionCase):
         def worker():
             try:
                 barrier.wait(10)
-                claims.append(idempotency._claim(self.system_id, self.company_id, "race-key",
-                                                 "POST", "/orders", "fp"))
+                claims.append(
+                    idempotency._claim(
+                        self.system_id,
+                        self.company_id,
+                        "race-key",
+                        "POST",
+                        "/orders",
+                        "fp",
+                    )
+                )
             except Exception as exc:  # noqa: BLE001 - reported below
                 errors.append(exc)
 
@@ -54,5 +75,7 @@ class TestClaimConcurrency(TransactionCase):
         self.assertEqual(sum(1 for claim in claims if claim.in_flight), 19)
         # the loser's retry after the winner released the lock can claim again
         idempotency._release(winners[0].lock_id)
-        again = idempotency._claim(self.system_id, self.company_id, "race-key", "POST", "/orders", "fp")
+        again = idempotency._claim(
+            self.system_id, self.company_id, "race-key", "POST", "/orders", "fp"
+        )
         self.assertTrue(again.lock_id)

@@ -14,18 +14,32 @@ class TestEventFeed(ApiHttpCase):
         cls.before = Event.search([], order="id desc", limit=1).id or 0
         cls.events = Event.browse()
         for number in range(7):
-            cls.events |= Event._emit("integration.ping", {"message": f"m{number}"}, record=cls.system)
+            cls.events |= Event._emit(
+                "integration.ping", {"message": f"m{number}"}, record=cls.system
+            )
         partner_shop = cls.env["integration.system"].create(
-            {"name": "Another shop", "code": "feed_other_shop", "state": "active"})
+            {"name": "Another shop", "code": "feed_other_shop", "state": "active"}
+        )
         cls.other_systems = Event._emit(
-            "integration.ping", {"message": "another shop's"}, record=partner_shop,
-            system=partner_shop)
-        cls.own = Event._emit("integration.ping", {"message": "mine"}, record=cls.system,
-                              system=cls.system)
+            "integration.ping",
+            {"message": "another shop's"},
+            record=partner_shop,
+            system=partner_shop,
+        )
+        cls.own = Event._emit(
+            "integration.ping",
+            {"message": "mine"},
+            record=cls.system,
+            system=cls.system,
+        )
         other_company = cls.env["res.company"].create({"name": "Elsewhere"})
         cls.foreign = Event.with_company(other_company)._emit(
-            "integration.ping", {"message": "not yours"}, record=cls.env["res.partner"].create(
-                {"name": "Foreign", "company_id": other_company.id}))
+            "integration.ping",
+            {"message": "not yours"},
+            record=cls.env["res.partner"].create(
+                {"name": "Foreign", "company_id": other_company.id}
+            ),
+        )
 
     def page(self, query):
         response = self.call("GET", f"/events?{query}")
@@ -52,7 +66,9 @@ class TestEventFeed(ApiHttpCase):
         self.assertNotIn(self.foreign.uuid, seen)
         # polling again with the last cursor returns nothing new, same cursor
         page = self.page(f"after={cursor}")
-        self.assertEqual((page["items"], page["next"], page["has_more"]), ([], cursor, False))
+        self.assertEqual(
+            (page["items"], page["next"], page["has_more"]), ([], cursor, False)
+        )
 
     def test_items_are_cloudevents(self):
         item = self.page(f"limit=1&after={self.start_cursor()}")["items"][0]
@@ -63,7 +79,9 @@ class TestEventFeed(ApiHttpCase):
     def test_type_filter(self):
         page = self.page(f"types=order.accepted,nothing&after={self.start_cursor()}")
         self.assertEqual(page["items"], [])
-        page = self.page(f"types=integration.ping&after={self.start_cursor()}&limit=100")
+        page = self.page(
+            f"types=integration.ping&after={self.start_cursor()}&limit=100"
+        )
         self.assertEqual(len(page["items"]), 8)
 
     def feed_ids(self):
@@ -78,10 +96,14 @@ class TestEventFeed(ApiHttpCase):
         self.system.event_feed_scope = "own"
         self.assertEqual(self.feed_ids(), {self.own.uuid})
         self.system.event_feed_scope = "company"
-        self.assertEqual(self.feed_ids(), shared | {self.own.uuid, self.other_systems.uuid})
+        self.assertEqual(
+            self.feed_ids(), shared | {self.own.uuid, self.other_systems.uuid}
+        )
 
     def test_bad_cursor_and_scope(self):
-        problem = self.assertProblem(self.call("GET", "/events?after=!!nope"), 400, "malformed-request")
+        problem = self.assertProblem(
+            self.call("GET", "/events?after=!!nope"), 400, "malformed-request"
+        )
         self.assertEqual(problem["errors"][0]["pointer"], "/after")
         _key, token = self.make_key(["orders:write"])
         self.assertProblem(self.call("GET", "/events", token=token), 403)

@@ -31,23 +31,33 @@ class TestHealth(ApiHttpCase):
             self.assertIn(name, names)
         for check in body["checks"]:
             self.assertEqual(body[check["name"]], check["value"])
-        self.assertEqual(set(body["queue_job"]), {"pending", "oldest_pending_seconds", "runner"})
+        self.assertEqual(
+            set(body["queue_job"]), {"pending", "oldest_pending_seconds", "runner"}
+        )
         if "integration.delivery" in self.env:  # integration_webhook adds its backlog
             self.assertIn("delivery_backlog", names)
 
     def test_message_backlog_counts_queued_and_flags_stale_ones(self):
-        before = next(c for c in self.health()["checks"] if c["name"] == "message_backlog")
+        before = next(
+            c for c in self.health()["checks"] if c["name"] == "message_backlog"
+        )
         queued = self.keep("queued")
         self.keep("needs_fix")
         self.keep("done")
-        check = next(c for c in self.health()["checks"] if c["name"] == "message_backlog")
+        check = next(
+            c for c in self.health()["checks"] if c["name"] == "message_backlog"
+        )
         self.assertEqual(check["value"], before["value"] + 1)
         self.assertEqual(check["needs_fix"], before["needs_fix"] + 1)
         self.env.flush_all()
         self.env.cr.execute(
             "UPDATE integration_api_message SET create_date = create_date - interval '1 hour' "
-            "WHERE id = %s", (queued.id,))
-        check = next(c for c in self.health()["checks"] if c["name"] == "message_backlog")
+            "WHERE id = %s",
+            (queued.id,),
+        )
+        check = next(
+            c for c in self.health()["checks"] if c["name"] == "message_backlog"
+        )
         self.assertEqual(check["status"], "warning")
         self.assertGreaterEqual(check["oldest_queued_seconds"], 3600)
         self.assertEqual(self.health()["status"], "ok")  # the API still answers

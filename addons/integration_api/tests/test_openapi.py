@@ -18,13 +18,17 @@ class TestOpenApi(ApiHttpCase):
         validate(doc)
         table = self.env["integration.api.router"]._api_route_table()
         for route in table.routes:
-            self.assertIn(route.method.lower(), doc["paths"][f"/api/v1{route.path}"], route.key)
+            self.assertIn(
+                route.method.lower(), doc["paths"][f"/api/v1{route.path}"], route.key
+            )
         self.assertIn("/api/v1/test/echo", doc["paths"])
         self.assertIn("integration.ping", doc["webhooks"])
         self.assertEqual(doc["info"]["x-idempotency-retention-hours"], 24)
         events = doc["paths"]["/api/v1/events"]["get"]
-        self.assertEqual({p.get("name") for p in events["parameters"]} - {None},
-                         {"after", "types", "limit"})
+        self.assertEqual(
+            {p.get("name") for p in events["parameters"]} - {None},
+            {"after", "types", "limit"},
+        )
         self.assertEqual(events["security"][0], {"ApiKey": ["events:read"]})
 
     def test_docs_page_is_self_contained(self):
@@ -51,14 +55,26 @@ class TestOpenApi(ApiHttpCase):
         self.assertEqual(names[-3:], ["messages", "events", "meta"])
         self.assertIn("api", names)  # the test routes' default tag, before messages
         accepted = doc["paths"]["/api/v1/test/unmapped"]["post"]["responses"]["202"]
-        self.assertEqual(accepted["content"]["application/json"]["schema"]["$ref"],
-                         "#/components/schemas/MessageAccepted")
-        self.assertIn("status_url", doc["components"]["schemas"]["MessageAccepted"]["required"])
+        self.assertEqual(
+            accepted["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/MessageAccepted",
+        )
+        self.assertIn(
+            "status_url", doc["components"]["schemas"]["MessageAccepted"]["required"]
+        )
 
         page = self.call("GET", "/docs", token=False).text
-        toc = page[page.index("<nav class='toc'>"):page.index("</nav>")]
-        for anchor in ("#authentication", "#operations", "#tag-messages", "#tag-meta",
-                       "#errors", "#signatures", "#events", "#schemas"):
+        toc = page[page.index("<nav class='toc'>") : page.index("</nav>")]
+        for anchor in (
+            "#authentication",
+            "#operations",
+            "#tag-messages",
+            "#tag-meta",
+            "#errors",
+            "#signatures",
+            "#events",
+            "#schemas",
+        ):
             self.assertIn(f"href='{anchor}'", toc)
         operation_id = doc["paths"]["/api/v1/test/unmapped"]["post"]["operationId"]
         self.assertIn(f'href="#{operation_id}"', toc)
@@ -67,15 +83,22 @@ class TestOpenApi(ApiHttpCase):
         # every response of an operation is shown, the 202 with its body
         for status in doc["paths"]["/api/v1/test/unmapped"]["post"]["responses"]:
             self.assertIn(f"id='{operation_id}-{status}'", page)
-        accepted_html = page[page.index(f"id='{operation_id}-202'"):]
-        accepted_html = accepted_html[:accepted_html.index("</div>")]
+        accepted_html = page[page.index(f"id='{operation_id}-202'") :]
+        accepted_html = accepted_html[: accepted_html.index("</div>")]
         self.assertIn("status_url", accepted_html)
         self.assertIn("#schema-MessageAccepted", accepted_html)
         # Markdown is rendered: the scope sentence's backticks become code
         self.assertIn("Requires an API key with scope <code>orders:write</code>.", page)
-        signatures = page[page.index('id="signatures"'):page.index("id='events'")]
-        for needle in ("whsec_", "v1,", "v1a,", "whpk_", "Ed25519", "standardwebhooks",
-                       "/integration/webhooks/&lt;subscription uuid&gt;/keys.json"):
+        signatures = page[page.index('id="signatures"') : page.index("id='events'")]
+        for needle in (
+            "whsec_",
+            "v1,",
+            "v1a,",
+            "whpk_",
+            "Ed25519",
+            "standardwebhooks",
+            "/integration/webhooks/&lt;subscription uuid&gt;/keys.json",
+        ):
             self.assertIn(needle, signatures)
         self.assertIn("<details id='schema-Problem'>", page)
         self.assertNotIn("<details open", page)

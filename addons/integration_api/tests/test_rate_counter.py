@@ -27,23 +27,37 @@ class TestRateCounter(TransactionCase):
         self.dbname = self.env.cr.dbname
         # Committed data: the counter connections must see the key.
         with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True,
-                                                     "mail_create_nosubscribe": True})
+            env = api.Environment(
+                cr,
+                SUPERUSER_ID,
+                {"tracking_disable": True, "mail_create_nosubscribe": True},
+            )
             system = env["integration.system"].create(
-                {"name": "Counter", "code": f"counter_{uuid.uuid4().hex[:8]}", "state": "active"})
+                {
+                    "name": "Counter",
+                    "code": f"counter_{uuid.uuid4().hex[:8]}",
+                    "state": "active",
+                }
+            )
             scope = env["integration.api.scope"].search([("code", "=", "orders:write")])
-            key = env["integration.api.key"].create({
-                "name": "counter", "system_id": system.id, "rate_limit_per_minute": 1000,
-                "scope_ids": [fields.Command.set(scope.ids)],
-            })
+            key = env["integration.api.key"].create(
+                {
+                    "name": "counter",
+                    "system_id": system.id,
+                    "rate_limit_per_minute": 1000,
+                    "scope_ids": [fields.Command.set(scope.ids)],
+                }
+            )
             self.token_parts = split_api_key(key._issue_secret())
             self.system_id, self.key_id = system.id, key.id
         self.addCleanup(self._drop)
 
     def _drop(self):
         with self.registry.cursor() as cr:
-            cr.execute("DELETE FROM integration_api_rate_bucket WHERE name = %s",
-                       (f"key:{self.key_id}",))
+            cr.execute(
+                "DELETE FROM integration_api_rate_bucket WHERE name = %s",
+                (f"key:{self.key_id}",),
+            )
             env = api.Environment(cr, SUPERUSER_ID, {})
             env["integration.api.key"].browse(self.key_id).unlink()
             env["integration.system"].browse(self.system_id).unlink()
@@ -51,8 +65,11 @@ class TestRateCounter(TransactionCase):
     def fetch(self, connections, scope="orders:write", secret=None, now=None):
         public_id, real_secret = self.token_parts
         query = self.env["integration.api.key"]._api_fetch_key_sql(
-            public_id, secret or real_secret, scope, now or time.time())
-        return connections.execute(self.dbname, query, prepare_as="integration_api_fetch_key")
+            public_id, secret or real_secret, scope, now or time.time()
+        )
+        return connections.execute(
+            self.dbname, query, prepare_as="integration_api_fetch_key"
+        )
 
     def test_parallel_requests_of_one_key_each_get_their_own_count(self):
         """Eight workers, 25 requests each, at the same instant: no error
@@ -84,17 +101,24 @@ class TestRateCounter(TransactionCase):
         self.assertEqual(sorted(hits), list(range(1, 201)))
         # committed at once: a new transaction sees the count and last_used_at
         with self.registry.cursor() as cr:
-            cr.execute("SELECT hits FROM integration_api_rate_bucket WHERE name = %s",
-                       (f"key:{self.key_id}",))
+            cr.execute(
+                "SELECT hits FROM integration_api_rate_bucket WHERE name = %s",
+                (f"key:{self.key_id}",),
+            )
             self.assertEqual(cr.fetchone()[0], 200)
-            cr.execute("SELECT last_used_at FROM integration_api_key WHERE id = %s", (self.key_id,))
+            cr.execute(
+                "SELECT last_used_at FROM integration_api_key WHERE id = %s",
+                (self.key_id,),
+            )
             self.assertTrue(cr.fetchone()[0])
 
     def test_refused_requests_are_not_counted(self):
         connections = _CounterConnections()
         self.assertEqual(self.fetch(connections, secret="x" * 43), [], "wrong secret")
         (row,) = self.fetch(connections, scope="events:read")
-        self.assertEqual((row[0], row[7]), (self.key_id, None), "missing scope: found, not counted")
+        self.assertEqual(
+            (row[0], row[7]), (self.key_id, None), "missing scope: found, not counted"
+        )
         (row,) = self.fetch(connections, scope=None)
         self.assertEqual((frozenset(row[6]), row[7]), (frozenset({"orders:write"}), 1))
         (row,) = self.fetch(connections)

@@ -19,12 +19,15 @@ BATCH_CALLS = []
 
 
 def _api_test_whoami(self, api_request):
-    return ApiResult(200, {
-        "user": self.env.user.login,
-        "company": self.env.company.id,
-        "system": self.env.context.get("integration_system_id"),
-        "correlation": self.env.context.get("integration_correlation_id"),
-    })
+    return ApiResult(
+        200,
+        {
+            "user": self.env.user.login,
+            "company": self.env.company.id,
+            "system": self.env.context.get("integration_system_id"),
+            "correlation": self.env.context.get("integration_correlation_id"),
+        },
+    )
 
 
 def _api_test_plain(self, api_request):
@@ -42,7 +45,9 @@ def _api_test_partner_outcome(env, api_request):
     partner = env["res.partner"].sudo().search([("ref", "=", sku)], limit=1)
     if not partner:
         raise UnmappedCodeError("sku", sku, pointer="/sku")
-    return ApiResult(201, {"partner_id": partner.id, "user": env.user.login}, records=partner)
+    return ApiResult(
+        201, {"partner_id": partner.id, "user": env.user.login}, records=partner
+    )
 
 
 def _api_test_kept(self, api_request):
@@ -69,11 +74,23 @@ HANDLERS = {
     "_api_test_kept_batch": _api_test_kept_batch,
 }
 WHOAMI = ApiRoute("GET", "/test/whoami", "", f"{ROUTER}._api_test_whoami")
-KEPT = ApiRoute("POST", "/test/kept", "orders:write", f"{ROUTER}._api_test_kept",
-                keep_message=True, batch_handler=f"{ROUTER}._api_test_kept_batch",
-                reference="/sku")
-KEPT_SINGLE = ApiRoute("POST", "/test/kept-single", "orders:write", f"{ROUTER}._api_test_kept",
-                       keep_message=True, reference="/sku")
+KEPT = ApiRoute(
+    "POST",
+    "/test/kept",
+    "orders:write",
+    f"{ROUTER}._api_test_kept",
+    keep_message=True,
+    batch_handler=f"{ROUTER}._api_test_kept_batch",
+    reference="/sku",
+)
+KEPT_SINGLE = ApiRoute(
+    "POST",
+    "/test/kept-single",
+    "orders:write",
+    f"{ROUTER}._api_test_kept",
+    keep_message=True,
+    reference="/sku",
+)
 
 
 @tagged("post_install", "-at_install")
@@ -85,38 +102,60 @@ class TestRunner(TransactionCase):
         cls.addClassCleanup(stack.close)
         router_cls = type(cls.env[ROUTER])
         original = router_cls._api_routes
-        stack.enter_context(patch.object(
-            router_cls, "_api_routes", lambda self: original(self) + [WHOAMI, KEPT, KEPT_SINGLE]))
+        stack.enter_context(
+            patch.object(
+                router_cls,
+                "_api_routes",
+                lambda self: original(self) + [WHOAMI, KEPT, KEPT_SINGLE],
+            )
+        )
         for name, handler in HANDLERS.items():
             stack.enter_context(patch.object(router_cls, name, handler, create=True))
         # the queue, reprocessing and the dispatcher must not meet: every
         # step of the HTTP pipeline fails here (its JSON rendering helpers aside)
         dispatcher_cls = type(cls.env["integration.api.dispatcher"])
         for name in dir(dispatcher_cls):
-            if name.startswith("_api_") and name not in ("_api_dumps", "_api_jsonable") \
-                    and callable(getattr(dispatcher_cls, name)):
-                stack.enter_context(patch.object(
-                    dispatcher_cls, name,
-                    side_effect=AssertionError(f"went through the dispatcher: {name}")))
+            if (
+                name.startswith("_api_")
+                and name not in ("_api_dumps", "_api_jsonable")
+                and callable(getattr(dispatcher_cls, name))
+            ):
+                stack.enter_context(
+                    patch.object(
+                        dispatcher_cls,
+                        name,
+                        side_effect=AssertionError(
+                            f"went through the dispatcher: {name}"
+                        ),
+                    )
+                )
         cls.env.registry.clear_cache()
         cls.addClassCleanup(cls.env.registry.clear_cache)
         # the drain looks at the queue on fresh cursors: they must see this test's rows
         cls.registry.enter_test_mode(cls.cr)
         cls.addClassCleanup(cls.registry.leave_test_mode)
 
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True,
-                                       no_reset_password=True))
+        cls.env = cls.env(
+            context=dict(cls.env.context, tracking_disable=True, no_reset_password=True)
+        )
         cls.bot = new_test_user(cls.env, login="runner_bot", groups="base.group_user")
-        cls.system = cls.env["integration.system"].create({
-            "name": "Runner shop", "code": "runner_shop", "kind": "web_shop",
-            "state": "active", "user_id": cls.bot.id,
-        })
+        cls.system = cls.env["integration.system"].create(
+            {
+                "name": "Runner shop",
+                "code": "runner_shop",
+                "kind": "web_shop",
+                "state": "active",
+                "user_id": cls.bot.id,
+            }
+        )
         cls.runner = cls.env["integration.api.runner"]
         cls.Message = cls.env["integration.api.message"]
-        cls.known = cls.env["res.partner"].create([
-            {"name": "Known one", "ref": "KNOWN-1"},
-            {"name": "Known two", "ref": "KNOWN-2"},
-        ])
+        cls.known = cls.env["res.partner"].create(
+            [
+                {"name": "Known one", "ref": "KNOWN-1"},
+                {"name": "Known two", "ref": "KNOWN-2"},
+            ]
+        )
 
     def setUp(self):
         super().setUp()
@@ -124,22 +163,33 @@ class TestRunner(TransactionCase):
 
     def request(self, route, body=None, message=None):
         return ApiRequest(
-            system=self.system, api_key=self.env["integration.api.key"], method=route.method,
-            path=route.path, path_params={}, query={}, body=body, raw_body=b"", headers={},
-            correlation_id="runner-test", route=route, message=message,
+            system=self.system,
+            api_key=self.env["integration.api.key"],
+            method=route.method,
+            path=route.path,
+            path_params={},
+            query={},
+            body=body,
+            raw_body=b"",
+            headers={},
+            correlation_id="runner-test",
+            route=route,
+            message=message,
         )
 
     def kept(self, sku, route=KEPT, state="queued"):
-        return self.Message.create({
-            "system_id": self.system.id,
-            "company_id": self.system.company_id.id,
-            "route": route.key,
-            "path": f"/api/v1{route.path}",
-            "body": {"sku": sku},
-            "state": state,
-            "reference": sku,
-            "correlation_id": f"req-{sku}",
-        })
+        return self.Message.create(
+            {
+                "system_id": self.system.id,
+                "company_id": self.system.company_id.id,
+                "route": route.key,
+                "path": f"/api/v1{route.path}",
+                "body": {"sku": sku},
+                "state": state,
+                "reference": sku,
+                "correlation_id": f"req-{sku}",
+            }
+        )
 
     def drain(self):
         with trap_jobs():
@@ -149,21 +199,29 @@ class TestRunner(TransactionCase):
     def test_a_handler_runs_as_the_technical_user_in_its_company(self):
         result = self.runner._api_call(WHOAMI, self.request(WHOAMI))
         self.assertIsInstance(result, ApiResult)
-        self.assertEqual(result.body, {
-            "user": "runner_bot",
-            "company": self.system.company_id.id,
-            "system": self.system.id,
-            "correlation": "runner-test",
-        })
+        self.assertEqual(
+            result.body,
+            {
+                "user": "runner_bot",
+                "company": self.system.company_id.id,
+                "system": self.system.id,
+                "correlation": "runner-test",
+            },
+        )
 
     def test_a_plain_value_is_wrapped_with_the_success_status(self):
-        route = ApiRoute("POST", "/test/plain", "", f"{ROUTER}._api_test_plain",
-                         success_status=201)
+        route = ApiRoute(
+            "POST", "/test/plain", "", f"{ROUTER}._api_test_plain", success_status=201
+        )
         result = self.runner._api_call(route, self.request(route))
         self.assertEqual((result.status, result.body), (201, {"ok": True}))
 
     def test_the_drain_hands_a_batch_to_the_runner_not_the_dispatcher(self):
-        one, unknown, two = self.kept("KNOWN-1"), self.kept("NOBODY"), self.kept("KNOWN-2")
+        one, unknown, two = (
+            self.kept("KNOWN-1"),
+            self.kept("NOBODY"),
+            self.kept("KNOWN-2"),
+        )
         self.assertEqual(self.drain(), "3 processed")
         self.assertEqual(BATCH_CALLS, [[one.id, unknown.id, two.id]], "one batch call")
         self.assertEqual((one.state, two.state), ("done", "done"))
@@ -191,7 +249,8 @@ class TestRunner(TransactionCase):
         """Nobody waits for the answer: a UserError waits for a person, an
         ApiError rejects, a crash fails with an exception."""
         user_error, api_error, crash = (
-            self.kept(sku, KEPT_SINGLE) for sku in ("USER-ERROR", "API-ERROR", "CRASH"))
+            self.kept(sku, KEPT_SINGLE) for sku in ("USER-ERROR", "API-ERROR", "CRASH")
+        )
         outcome = self.runner._api_run_message(user_error, KEPT_SINGLE)
         self.assertIsInstance(outcome, BusinessRuleError)
         self.assertEqual(user_error.state, "needs_fix")
@@ -212,8 +271,10 @@ class TestRunner(TransactionCase):
             self.env["res.partner"].sudo().create({"name": "left behind?"})
             raise ZeroDivisionError("boom")
 
-        with patch.object(type(self.env[ROUTER]), "_api_test_kept", create_then_crash), \
-                mute_logger("odoo.addons.integration_api.models.integration_api_runner"):
+        with (
+            patch.object(type(self.env[ROUTER]), "_api_test_kept", create_then_crash),
+            mute_logger("odoo.addons.integration_api.models.integration_api_runner"),
+        ):
             self.runner._api_run_message(message, KEPT_SINGLE)
         self.assertEqual(self.env["res.partner"].search_count([]), count)
         self.assertEqual(message.state, "failed")

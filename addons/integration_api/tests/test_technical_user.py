@@ -10,22 +10,32 @@ class TestTechnicalUser(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True,
-                                       no_reset_password=True))
+        cls.env = cls.env(
+            context=dict(cls.env.context, tracking_disable=True, no_reset_password=True)
+        )
         cls.manager = new_test_user(
-            cls.env, login="integration_setup_manager",
-            groups="base.group_user,integration_core.group_integration_manager")
+            cls.env,
+            login="integration_setup_manager",
+            groups="base.group_user,integration_core.group_integration_manager",
+        )
         cls.system = cls.env["integration.system"].create(
-            {"name": "Setup shop", "code": "setup_shop", "kind": "web_shop"})
+            {"name": "Setup shop", "code": "setup_shop", "kind": "web_shop"}
+        )
         Scope = cls.env["integration.api.scope"]
         cls.orders_write = Scope.search([("code", "=", "orders:write")])
         cls.events_read = Scope.search([("code", "=", "events:read")])
         # A scope that (wrongly) asks for administration: never given.
         cls.partner_manager = cls.env.ref("base.group_partner_manager")
-        cls.orders_write.group_ids = cls.partner_manager | cls.env.ref("base.group_system")
-        cls.env["integration.api.key"].create({
-            "name": "orders", "system_id": cls.system.id,
-            "scope_ids": [fields.Command.set(cls.orders_write.ids)]})
+        cls.orders_write.group_ids = cls.partner_manager | cls.env.ref(
+            "base.group_system"
+        )
+        cls.env["integration.api.key"].create(
+            {
+                "name": "orders",
+                "system_id": cls.system.id,
+                "scope_ids": [fields.Command.set(cls.orders_write.ids)],
+            }
+        )
 
     def _wizard(self, system=None):
         Wizard = self.env["integration.system.user.wizard"].with_user(self.manager)
@@ -35,9 +45,13 @@ class TestTechnicalUser(TransactionCase):
         form = self._wizard()
         self.assertEqual(form.login, "integration_setup_shop")
         self.assertEqual(form.name, "Setup shop (integration)")
-        self.assertEqual(form.scope_ids[:], self.orders_write, "proposed from the active keys")
-        self.assertEqual(set(form.group_ids[:].ids),
-                         {self.env.ref("base.group_user").id, self.partner_manager.id})
+        self.assertEqual(
+            form.scope_ids[:], self.orders_write, "proposed from the active keys"
+        )
+        self.assertEqual(
+            set(form.group_ids[:].ids),
+            {self.env.ref("base.group_user").id, self.partner_manager.id},
+        )
         form.scope_ids.add(self.events_read)
         wizard = form.save()
         wizard.action_create_user()
@@ -62,11 +76,17 @@ class TestTechnicalUser(TransactionCase):
     def test_administrator_is_never_the_technical_user(self):
         with self.assertRaisesRegex(ValidationError, "administrator"):
             self.system.user_id = self.env.ref("base.user_admin")
-        settings_user = new_test_user(self.env, login="setup_admin", groups="base.group_system")
+        settings_user = new_test_user(
+            self.env, login="setup_admin", groups="base.group_system"
+        )
         with self.assertRaises(ValidationError):
             self.system.user_id = settings_user
         # and the field does not offer them
-        domain = self.env["integration.system"]._fields["user_id"].get_domain_list(self.system)
+        domain = (
+            self.env["integration.system"]
+            ._fields["user_id"]
+            .get_domain_list(self.system)
+        )
         offered = self.env["res.users"].search(domain)
         self.assertNotIn(settings_user, offered)
         self.assertNotIn(self.env.ref("base.user_admin"), offered)
@@ -95,8 +115,13 @@ class TestTechnicalUser(TransactionCase):
     def test_scopes_have_descriptions(self):
         scopes = self.env["integration.api.scope"].search([])
         self.assertTrue(scopes)
-        for scope in scopes.filtered(lambda s: s.get_external_id()[s.id].startswith("integration_api.")):
+        for scope in scopes.filtered(
+            lambda s: s.get_external_id()[s.id].startswith("integration_api.")
+        ):
             self.assertTrue(scope.description, scope.code)
         arch = self.env["integration.api.key.issue.wizard"].get_view(
-            self.env.ref("integration_api.integration_api_key_issue_wizard_view_form").id)["arch"]
+            self.env.ref(
+                "integration_api.integration_api_key_issue_wizard_view_form"
+            ).id
+        )["arch"]
         self.assertIn('name="description"', arch)

@@ -26,13 +26,20 @@ import re
 import secrets
 import string
 
-__all__ = ["display_prefix", "generate_api_key", "hash_secret", "secret_matches",
-           "split_api_key"]
+__all__ = [
+    "display_prefix",
+    "generate_api_key",
+    "hash_secret",
+    "secret_matches",
+    "split_api_key",
+]
 
 PREFIX = "odk"
 PUBLIC_ID_LENGTH = 8
 _ALPHABET = string.ascii_lowercase + string.digits
-_TOKEN = re.compile(rf"{PREFIX}_([a-z0-9]{{{PUBLIC_ID_LENGTH}}})_([A-Za-z0-9_\-]{{20,200}})")
+_TOKEN = re.compile(
+    rf"{PREFIX}_([a-z0-9]{{{PUBLIC_ID_LENGTH}}})_([A-Za-z0-9_\-]{{20,200}})"
+)
 
 
 def generate_public_id():

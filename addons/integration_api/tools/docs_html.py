@@ -116,7 +116,9 @@ def _pre(value):
 
 
 def _anchor(text):
-    return escape("".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in str(text)))
+    return escape(
+        "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in str(text))
+    )
 
 
 def _ref_name(schema):
@@ -136,14 +138,22 @@ def _resolve(doc, schema):
 def _resolve_response(doc, response):
     ref = response.get("$ref", "")
     if ref.startswith("#/components/responses/"):
-        return doc.get("components", {}).get("responses", {}).get(ref.rsplit("/", 1)[-1], {})
+        return (
+            doc.get("components", {})
+            .get("responses", {})
+            .get(ref.rsplit("/", 1)[-1], {})
+        )
     return response
 
 
 def _resolve_parameter(doc, parameter):
     ref = parameter.get("$ref", "")
     if ref.startswith("#/components/parameters/"):
-        return doc.get("components", {}).get("parameters", {}).get(ref.rsplit("/", 1)[-1], {})
+        return (
+            doc.get("components", {})
+            .get("parameters", {})
+            .get(ref.rsplit("/", 1)[-1], {})
+        )
     return parameter
 
 
@@ -167,13 +177,18 @@ def _responses_html(doc, operation):
     parts = ["<h4>Responses</h4>"]
     for status, response in operation.get("responses", {}).items():
         resolved = _resolve_response(doc, response)
-        parts.append(f"<div class='resp' id='{_anchor(operation.get('operationId', ''))}-{_anchor(status)}'>"
-                     f"<p><span class='status'>{escape(str(status))}</span> "
-                     f"{render_markdown(resolved.get('description', '')).removeprefix('<p>').removesuffix('</p>')}</p>")
+        parts.append(
+            f"<div class='resp' id='{_anchor(operation.get('operationId', ''))}-{_anchor(status)}'>"
+            f"<p><span class='status'>{escape(str(status))}</span> "
+            f"{render_markdown(resolved.get('description', '')).removeprefix('<p>').removesuffix('</p>')}</p>"
+        )
         headers = resolved.get("headers") or {}
         if headers:
-            parts.append("<p>Headers: " + ", ".join(
-                f"<code>{escape(name)}</code>" for name in headers) + "</p>")
+            parts.append(
+                "<p>Headers: "
+                + ", ".join(f"<code>{escape(name)}</code>" for name in headers)
+                + "</p>"
+            )
         content = resolved.get("content") or {}
         if not content:
             parts.append("<p>No body.</p>")
@@ -181,7 +196,9 @@ def _responses_html(doc, operation):
             name = _ref_name(media.get("schema"))
             if "$ref" in response and name:
                 # a shared response (the problems): a link, not the schema again
-                parts.append(f"<p>Body <code>{escape(media_type)}</code>: {_schema_link(name)}</p>")
+                parts.append(
+                    f"<p>Body <code>{escape(media_type)}</code>: {_schema_link(name)}</p>"
+                )
                 continue
             parts.append(f"<p>Body <code>{escape(media_type)}</code></p>")
             if media.get("schema"):
@@ -202,15 +219,17 @@ def _parameters_html(doc, operation):
         f"<td>{render_markdown(p.get('description', ''))}</td></tr>"
         for p in params
     )
-    return ("<h4>Parameters</h4><table><tr><th>parameter</th><th>in</th><th>required</th>"
-            f"<th>schema</th><th>description</th></tr>{rows}</table>")
+    return (
+        "<h4>Parameters</h4><table><tr><th>parameter</th><th>in</th><th>required</th>"
+        f"<th>schema</th><th>description</th></tr>{rows}</table>"
+    )
 
 
 def _operation_html(doc, path, method, operation):
     parts = [
         f'<div class="op" id="{_anchor(operation.get("operationId", ""))}">',
         f'<h3><span class="m {escape(method)}">{escape(method.upper())}</span>'
-        f'<code>{escape(path)}</code></h3>',
+        f"<code>{escape(path)}</code></h3>",
         f"<p><strong>{escape(operation.get('summary', ''))}</strong></p>",
         render_markdown(operation.get("description", "")),
         _parameters_html(doc, operation),
@@ -235,20 +254,30 @@ def _operations_by_tag(doc):
     methods = ("get", "post", "put", "patch", "delete")
     for operations in groups.values():
         # a resource before its sub-resources, reads before writes
-        operations.sort(key=lambda op: (op[0], methods.index(op[1]) if op[1] in methods else 9))
-    return [(name, tags.get(name, {"name": name}), ops) for name, ops in groups.items() if ops]
+        operations.sort(
+            key=lambda op: (op[0], methods.index(op[1]) if op[1] in methods else 9)
+        )
+    return [
+        (name, tags.get(name, {"name": name}), ops)
+        for name, ops in groups.items()
+        if ops
+    ]
 
 
 def _toc(groups, doc):
-    items = ["<li><a href='#authentication'>Authentication</a></li>",
-             "<li><a href='#operations'>Operations</a><ul>"]
+    items = [
+        "<li><a href='#authentication'>Authentication</a></li>",
+        "<li><a href='#operations'>Operations</a><ul>",
+    ]
     for name, _tag, operations in groups:
         ops = "".join(
-            f"<li><a href=\"#{_anchor(op.get('operationId', ''))}\"><code>{escape(method.upper())} "
+            f'<li><a href="#{_anchor(op.get("operationId", ""))}"><code>{escape(method.upper())} '
             f"{escape(path)}</code></a> {escape(op.get('summary', ''))}</li>"
             for path, method, op in operations
         )
-        items.append(f"<li><a href='#tag-{_anchor(name)}'>{escape(name)}</a><ul>{ops}</ul></li>")
+        items.append(
+            f"<li><a href='#tag-{_anchor(name)}'>{escape(name)}</a><ul>{ops}</ul></li>"
+        )
     items.append("</ul></li>")
     if doc.get("x-problem-types"):
         items.append("<li><a href='#errors'>Errors</a></li>")
@@ -280,21 +309,27 @@ def render_docs(doc, keys_url=KEYS_URL_TEMPLATE):
         "<h2 id='authentication'>Authentication</h2><p>Send the key issued in Odoo as "
         "<code>X-Api-Key: odk_…</code> or <code>Authorization: Bearer odk_…</code>. "
         "Each route needs a scope.</p>",
-        "<pre>curl -H 'X-Api-Key: odk_xxxxxxxx_…' " + escape(server) + "/api/v1/ping</pre>",
+        "<pre>curl -H 'X-Api-Key: odk_xxxxxxxx_…' "
+        + escape(server)
+        + "/api/v1/ping</pre>",
         "<h2 id='operations'>Operations</h2>",
     ]
     for name, tag, operations in groups:
         out.append(f"<section id='tag-{_anchor(name)}'><h2>{escape(name)}</h2>")
         out.append(render_markdown(tag.get("description", "")))
-        out.extend(_operation_html(doc, path, method, op) for path, method, op in operations)
+        out.extend(
+            _operation_html(doc, path, method, op) for path, method, op in operations
+        )
         out.append("</section>")
     problems = doc.get("x-problem-types", {})
     if problems:
-        out.append("<h2 id='errors'>Errors</h2><p>Every error is "
-                   "<code>application/problem+json</code> (RFC 9457, schema "
-                   f"{_schema_link('Problem')}); validation errors list JSON pointers in "
-                   "<code>errors</code>.</p>"
-                   "<table><tr><th>type</th><th>status</th><th>meaning</th></tr>")
+        out.append(
+            "<h2 id='errors'>Errors</h2><p>Every error is "
+            "<code>application/problem+json</code> (RFC 9457, schema "
+            f"{_schema_link('Problem')}); validation errors list JSON pointers in "
+            "<code>errors</code>.</p>"
+            "<table><tr><th>type</th><th>status</th><th>meaning</th></tr>"
+        )
         out.extend(
             f"<tr id='problem-{_anchor(slug)}'><td><code>{escape(slug)}</code></td>"
             f"<td>{escape(str(problem['status']))}</td>"
@@ -305,18 +340,24 @@ def render_docs(doc, keys_url=KEYS_URL_TEMPLATE):
     out.append(_SIGNATURE_SECTION.format(keys_url=escape(keys_url)))
     webhooks = doc.get("webhooks", {})
     if webhooks:
-        out.append("<h2 id='events'>Events (webhooks and <code>GET /api/v1/events</code>)</h2>"
-                   "<p>Each event is a CloudEvents 1.0 envelope (schema "
-                   f"{_schema_link('CloudEvent')}) whose <code>data</code> is described "
-                   "below.</p>")
+        out.append(
+            "<h2 id='events'>Events (webhooks and <code>GET /api/v1/events</code>)</h2>"
+            "<p>Each event is a CloudEvents 1.0 envelope (schema "
+            f"{_schema_link('CloudEvent')}) whose <code>data</code> is described "
+            "below.</p>"
+        )
         for name, item in webhooks.items():
             post = item["post"]
-            envelope = post["requestBody"]["content"]["application/cloudevents+json"]["schema"]
+            envelope = post["requestBody"]["content"]["application/cloudevents+json"][
+                "schema"
+            ]
             data_schema = envelope["allOf"][1]["properties"]["data"]
-            out.append(f"<div class='op' id='event-{_anchor(name)}'><h3><code>{escape(name)}</code></h3>"
-                       f"<p><strong>{escape(post.get('summary', ''))}</strong></p>"
-                       f"{render_markdown(post.get('description', ''))}"
-                       f"{_body_html(doc, data_schema, 'Data')}</div>")
+            out.append(
+                f"<div class='op' id='event-{_anchor(name)}'><h3><code>{escape(name)}</code></h3>"
+                f"<p><strong>{escape(post.get('summary', ''))}</strong></p>"
+                f"{render_markdown(post.get('description', ''))}"
+                f"{_body_html(doc, data_schema, 'Data')}</div>"
+            )
     schemas = doc.get("components", {}).get("schemas", {})
     if schemas:
         out.append("<h2 id='schemas'>Schemas</h2>")

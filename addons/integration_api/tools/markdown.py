@@ -28,8 +28,12 @@ _NUMBERED = re.compile(r"^\s*\d+[.)]\s+(.*)$")
 _CODE = re.compile(r"`([^`]+)`")
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 _STRONG = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
-_EM = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])|(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])")
-_SAFE_URL = re.compile(r"^(?:https?://|mailto:|/|#|\./|\.\./)|^[A-Za-z0-9._-]+(?:[/#?]|$)")
+_EM = re.compile(
+    r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])|(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])"
+)
+_SAFE_URL = re.compile(
+    r"^(?:https?://|mailto:|/|#|\./|\.\./)|^[A-Za-z0-9._-]+(?:[/#?]|$)"
+)
 
 
 def _safe_url(url):
@@ -42,7 +46,7 @@ def _inline(text):
     pieces = []
     position = 0
     for match in _CODE.finditer(text):
-        pieces.append(_inline_text(text[position:match.start()]))
+        pieces.append(_inline_text(text[position : match.start()]))
         pieces.append(f"<code>{escape(match.group(1), quote=False)}</code>")
         position = match.end()
     pieces.append(_inline_text(text[position:]))
@@ -53,7 +57,7 @@ def _inline_text(text):
     out = []
     position = 0
     for match in _LINK.finditer(text):
-        out.append(_emphasis(escape(text[position:match.start()], quote=False)))
+        out.append(_emphasis(escape(text[position : match.start()], quote=False)))
         label = _emphasis(escape(match.group(1), quote=False))
         url = _safe_url(match.group(2))
         out.append(f'<a href="{escape(url)}">{label}</a>' if url else label)
@@ -78,14 +82,19 @@ def render_markdown(text):
 
     def flush_paragraph():
         if paragraph:
-            out.append("<p>" + " ".join(_inline(line.strip()) for line in paragraph) + "</p>")
+            out.append(
+                "<p>" + " ".join(_inline(line.strip()) for line in paragraph) + "</p>"
+            )
             paragraph.clear()
 
     def flush_list():
         nonlocal list_tag
         if items:
-            out.append(f"<{list_tag}>" + "".join(f"<li>{_inline(i)}</li>" for i in items)
-                       + f"</{list_tag}>")
+            out.append(
+                f"<{list_tag}>"
+                + "".join(f"<li>{_inline(i)}</li>" for i in items)
+                + f"</{list_tag}>"
+            )
             items.clear()
         list_tag = None
 
@@ -99,7 +108,9 @@ def render_markdown(text):
             while index < len(lines) and not _FENCE.match(lines[index]):
                 code.append(lines[index])
                 index += 1
-            out.append("<pre><code>" + escape("\n".join(code), quote=False) + "</code></pre>")
+            out.append(
+                "<pre><code>" + escape("\n".join(code), quote=False) + "</code></pre>"
+            )
             index += 1
             continue
         heading = _HEADING.match(line)

@@ -20,17 +20,26 @@ _ERROR_STATUSES_AUTH = ("401", "403", "429")
 #: housekeeping routes last. Tags not listed here come before ``messages``,
 #: in alphabetical order.
 TAGS = (
-    ("orders", "Sales orders: create them, read their status and shipments, cancel them."),
+    (
+        "orders",
+        "Sales orders: create them, read their status and shipments, cancel them.",
+    ),
     ("customers", "Customers, by the partner's own reference."),
     ("availability", "Availability to promise, per product and warehouse."),
     ("shipments", "Shipments: acknowledgements, confirmations and carrier milestones."),
     ("returns", "Returns announced by the partner."),
     ("inventory", "Inventory counts."),
     ("invoices", "Customer invoices and refunds."),
-    ("messages", "Requests Odoo kept (queued, or waiting for a person to fix them): "
-                 "poll their `status_url`."),
-    ("events", "The events Odoo emits, pulled page by page (the same events are pushed "
-               "as webhooks)."),
+    (
+        "messages",
+        "Requests Odoo kept (queued, or waiting for a person to fix them): "
+        "poll their `status_url`.",
+    ),
+    (
+        "events",
+        "The events Odoo emits, pulled page by page (the same events are pushed "
+        "as webhooks).",
+    ),
     ("meta", "Health, this documentation, the OpenAPI document and key checks."),
 )
 
@@ -97,15 +106,19 @@ def _problem_schema():
     return {
         "type": "object",
         "description": "RFC 9457 problem details.",
-        "examples": [{
-            "type": "https://odoo.example.com/api/v1/problems/validation-failed",
-            "title": "Validation failed",
-            "status": 422,
-            "detail": "The body does not match the schema.",
-            "instance": "/api/v1/orders",
-            "request_id": "3f1c2a9e0b7d4e55",
-            "errors": [{"pointer": "/lines/0/quantity", "detail": "-1 is less than 0"}],
-        }],
+        "examples": [
+            {
+                "type": "https://odoo.example.com/api/v1/problems/validation-failed",
+                "title": "Validation failed",
+                "status": 422,
+                "detail": "The body does not match the schema.",
+                "instance": "/api/v1/orders",
+                "request_id": "3f1c2a9e0b7d4e55",
+                "errors": [
+                    {"pointer": "/lines/0/quantity", "detail": "-1 is less than 0"}
+                ],
+            }
+        ],
         "required": ["type", "title", "status"],
         "properties": {
             "type": {"type": "string", "format": "uri"},
@@ -120,7 +133,10 @@ def _problem_schema():
                     "type": "object",
                     "required": ["pointer", "detail"],
                     "properties": {
-                        "pointer": {"type": "string", "description": "JSON pointer (RFC 6901)"},
+                        "pointer": {
+                            "type": "string",
+                            "description": "JSON pointer (RFC 6901)",
+                        },
                         "detail": {"type": "string"},
                     },
                 },
@@ -157,21 +173,27 @@ def _message_accepted_schema():
         "description": "The request was kept: queued for processing in bulk "
         "(status queued), or a person must fix something first (status needs_fix).",
         "required": ["message_id", "status", "status_url"],
-        "examples": [{
-            "message_id": 42,
-            "status": "queued",
-            "status_url": "/api/v1/messages/42",
-            "reference": "WEB-10042",
-            "resource_url": "/api/v1/orders/WEB-10042",
-        }],
+        "examples": [
+            {
+                "message_id": 42,
+                "status": "queued",
+                "status_url": "/api/v1/messages/42",
+                "reference": "WEB-10042",
+                "resource_url": "/api/v1/orders/WEB-10042",
+            }
+        ],
         "properties": {
             "message_id": {"type": "integer"},
             "status": {"type": "string", "enum": ["queued", "needs_fix"]},
             "status_url": {"type": "string"},
-            "reference": {"type": "string",
-                          "description": "The partner's reference of the message"},
-            "resource_url": {"type": "string",
-                             "description": "Where the resource will be once processed"},
+            "reference": {
+                "type": "string",
+                "description": "The partner's reference of the message",
+            },
+            "resource_url": {
+                "type": "string",
+                "description": "Where the resource will be once processed",
+            },
             "exception_id": {"type": "integer"},
             "detail": {"type": "string"},
         },
@@ -186,7 +208,11 @@ def _problem_responses():
     for status, meanings in descriptions.items():
         response = {
             "description": " / ".join(meanings),
-            "content": {PROBLEM_CONTENT_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            "content": {
+                PROBLEM_CONTENT_TYPE: {
+                    "schema": {"$ref": "#/components/schemas/Problem"}
+                }
+            },
         }
         if status == "429":
             response["headers"] = {"Retry-After": {"schema": {"type": "integer"}}}
@@ -233,11 +259,14 @@ def _operation(route, components, load_schema):
     description = route.description
     if not route.public:
         scope = route.scope or ""
-        operation["security"] = [{"ApiKey": [scope] if scope else []},
-                                 {"Bearer": [scope] if scope else []}]
+        operation["security"] = [
+            {"ApiKey": [scope] if scope else []},
+            {"Bearer": [scope] if scope else []},
+        ]
         operation["x-scope"] = scope
         description = (description + "\n\n" if description else "") + (
-            f"Requires an API key with scope `{scope}`." if scope
+            f"Requires an API key with scope `{scope}`."
+            if scope
             else "Requires any valid API key."
         )
     else:
@@ -247,19 +276,31 @@ def _operation(route, components, load_schema):
     if route.request_schema:
         operation["requestBody"] = {
             "required": True,
-            "content": {JSON: {"schema": components.ref(
-                route.request_schema, f"{route.operation_id}_request")}},
+            "content": {
+                JSON: {
+                    "schema": components.ref(
+                        route.request_schema, f"{route.operation_id}_request"
+                    )
+                }
+            },
         }
     success = {"description": "Success"}
     if route.response_schema:
-        success["content"] = {JSON: {"schema": components.ref(
-            route.response_schema, f"{route.operation_id}_response")}}
+        success["content"] = {
+            JSON: {
+                "schema": components.ref(
+                    route.response_schema, f"{route.operation_id}_response"
+                )
+            }
+        }
     responses = {str(route.success_status): success}
     if route.keep_message:
         responses["202"] = {
             "description": "Kept: queued for processing, or for a person to fix; "
             "poll status_url.",
-            "content": {JSON: {"schema": {"$ref": "#/components/schemas/MessageAccepted"}}},
+            "content": {
+                JSON: {"schema": {"$ref": "#/components/schemas/MessageAccepted"}}
+            },
         }
     problems = ["400", "500"]
     if not route.public:
@@ -281,29 +322,43 @@ def _operation(route, components, load_schema):
 def _webhooks(event_types, components):
     webhooks = {}
     for event_type in event_types:
-        name = event_type["code"] if event_type.get("version", 1) == 1 else (
-            f"{event_type['code']}.v{event_type['version']}")
+        name = (
+            event_type["code"]
+            if event_type.get("version", 1) == 1
+            else (f"{event_type['code']}.v{event_type['version']}")
+        )
         data_name = f"event.{name}"
         components.schemas[data_name] = _relocate_refs(
-            copy.deepcopy(event_type.get("schema") or {}), f"#/components/schemas/{data_name}")
+            copy.deepcopy(event_type.get("schema") or {}),
+            f"#/components/schemas/{data_name}",
+        )
         envelope = {
             "allOf": [
                 {"$ref": "#/components/schemas/CloudEvent"},
-                {"type": "object", "properties": {
-                    "type": {"const": event_type["code"]},
-                    "data": {"$ref": f"#/components/schemas/{data_name}"},
-                }},
+                {
+                    "type": "object",
+                    "properties": {
+                        "type": {"const": event_type["code"]},
+                        "data": {"$ref": f"#/components/schemas/{data_name}"},
+                    },
+                },
             ]
         }
-        webhooks[name] = {"post": {
-            "operationId": f"webhook_{re.sub(r'[^A-Za-z0-9]+', '_', name)}",
-            "summary": event_type.get("name") or name,
-            "description": event_type.get("description") or "",
-            "tags": ["events"],
-            "requestBody": {"required": True, "content": {
-                "application/cloudevents+json": {"schema": envelope}}},
-            "responses": {"2XX": {"description": "Received; any other status is retried."}},
-        }}
+        webhooks[name] = {
+            "post": {
+                "operationId": f"webhook_{re.sub(r'[^A-Za-z0-9]+', '_', name)}",
+                "summary": event_type.get("name") or name,
+                "description": event_type.get("description") or "",
+                "tags": ["events"],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/cloudevents+json": {"schema": envelope}},
+                },
+                "responses": {
+                    "2XX": {"description": "Received; any other status is retried."}
+                },
+            }
+        }
     return webhooks
 
 
@@ -325,8 +380,17 @@ def body_rules(max_depth=64, max_body_bytes=1024 * 1024):
     )
 
 
-def build_openapi(routes, load_schema, event_types=(), server_url="", title="Odoo Integration API",
-                  version="1.0.0", idempotency_hours=24, description="", body_limits=None):
+def build_openapi(
+    routes,
+    load_schema,
+    event_types=(),
+    server_url="",
+    title="Odoo Integration API",
+    version="1.0.0",
+    idempotency_hours=24,
+    description="",
+    body_limits=None,
+):
     """The OpenAPI 3.1 document (a dict).
 
     :param routes: iterable of :class:`~.routes.ApiRoute`
@@ -346,8 +410,12 @@ def build_openapi(routes, load_schema, event_types=(), server_url="", title="Odo
         item = paths.setdefault(f"/api/v1{route.path}", {})
         item[route.method.lower()] = _operation(route, components, load_schema)
     webhooks = _webhooks(event_types, components)
-    used_tags = {tag for item in paths.values() for operation in item.values()
-                 for tag in operation["tags"]}
+    used_tags = {
+        tag
+        for item in paths.values()
+        for operation in item.values()
+        for tag in operation["tags"]
+    }
     if webhooks:
         used_tags.add("events")
     return {
@@ -355,10 +423,12 @@ def build_openapi(routes, load_schema, event_types=(), server_url="", title="Odo
         "info": {
             "title": title,
             "version": version,
-            "description": description or (
+            "description": description
+            or (
                 "Inbound REST API of Odoo and the events it sends (webhooks). "
                 "Errors are RFC 9457 problem details. Idempotency-Key values are "
-                f"kept {idempotency_hours} hours. " + body_rules(**(body_limits or {}))),
+                f"kept {idempotency_hours} hours. " + body_rules(**(body_limits or {}))
+            ),
             "x-idempotency-retention-hours": idempotency_hours,
             "x-body-limits": dict(body_limits or {}),
         },
@@ -372,27 +442,42 @@ def build_openapi(routes, load_schema, event_types=(), server_url="", title="Odo
             "responses": _problem_responses(),
             "parameters": {
                 "IdempotencyKey": {
-                    "name": "Idempotency-Key", "in": "header", "required": False,
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "required": False,
                     "description": f"Client-chosen unique key (a UUID); a repeat within "
                     f"{idempotency_hours} h replays the first answer.",
                     "schema": {"type": "string", "maxLength": 255},
                 },
                 "RequestId": {
-                    "name": "X-Request-Id", "in": "header", "required": False,
+                    "name": "X-Request-Id",
+                    "in": "header",
+                    "required": False,
                     "description": "Correlation id, echoed on the answer (generated if absent).",
                     "schema": {"type": "string", "maxLength": 128},
                 },
             },
             "securitySchemes": {
-                "ApiKey": {"type": "apiKey", "in": "header", "name": "X-Api-Key",
-                           "description": "API key issued in Odoo (odk_...)."},
-                "Bearer": {"type": "http", "scheme": "bearer",
-                           "description": "The same API key as a bearer token."},
+                "ApiKey": {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": "X-Api-Key",
+                    "description": "API key issued in Odoo (odk_...).",
+                },
+                "Bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The same API key as a bearer token.",
+                },
             },
         },
         "x-problem-types": {
-            slug: {"type": problem_type_uri(server_url or "", slug), "status": status,
-                   "title": title_, "description": meaning}
+            slug: {
+                "type": problem_type_uri(server_url or "", slug),
+                "status": status,
+                "title": title_,
+                "description": meaning,
+            }
             for slug, (status, title_, meaning) in PROBLEM_TYPES.items()
         },
     }

@@ -27,36 +27,81 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 #: slug -> (status, title, what it means): the catalogue published in the docs
 PROBLEM_TYPES = {
-    "malformed-request": (400, "Bad Request", "The body is not strict JSON (see the "
-                          "body rules; errors[].pointer names each value refused), or a "
-                          "parameter, header or cursor cannot be read."),
-    "idempotency-key-missing": (400, "Bad Request", "This route requires an "
-                                "Idempotency-Key header."),
-    "unauthorized": (401, "Unauthorized", "The API key is missing, unknown, "
-                     "expired or revoked, or its system is not active."),
-    "forbidden": (403, "Forbidden", "The API key lacks the scope of the route, "
-                  "or the system's user may not do this."),
+    "malformed-request": (
+        400,
+        "Bad Request",
+        "The body is not strict JSON (see the "
+        "body rules; errors[].pointer names each value refused), or a "
+        "parameter, header or cursor cannot be read.",
+    ),
+    "idempotency-key-missing": (
+        400,
+        "Bad Request",
+        "This route requires an Idempotency-Key header.",
+    ),
+    "unauthorized": (
+        401,
+        "Unauthorized",
+        "The API key is missing, unknown, "
+        "expired or revoked, or its system is not active.",
+    ),
+    "forbidden": (
+        403,
+        "Forbidden",
+        "The API key lacks the scope of the route, "
+        "or the system's user may not do this.",
+    ),
     "not-found": (404, "Not Found", "No such route or record."),
-    "method-not-allowed": (405, "Method Not Allowed", "The path exists with "
-                           "other methods; see the Allow header."),
-    "idempotency-conflict": (409, "Conflict", "A request with the same "
-                             "Idempotency-Key is still being processed; retry later."),
+    "method-not-allowed": (
+        405,
+        "Method Not Allowed",
+        "The path exists with other methods; see the Allow header.",
+    ),
+    "idempotency-conflict": (
+        409,
+        "Conflict",
+        "A request with the same "
+        "Idempotency-Key is still being processed; retry later.",
+    ),
     "conflict": (409, "Conflict", "The request conflicts with the current state."),
     "payload-too-large": (413, "Content Too Large", "The body exceeds the size limit."),
-    "unsupported-media-type": (415, "Unsupported Media Type",
-                               "Bodies must be application/json."),
-    "validation-failed": (422, "Unprocessable Content", "The body or query does "
-                          "not match the route's JSON Schema; see errors[].pointer."),
-    "idempotency-key-reused": (422, "Unprocessable Content", "The Idempotency-Key "
-                               "was used before with a different request."),
-    "business-rule": (422, "Unprocessable Content", "Odoo cannot act on the "
-                      "request as it stands."),
-    "unstorable-value": (422, "Unprocessable Content", "The body is valid JSON but holds "
-                         "a value too large or out of range for Odoo to store."),
-    "rate-limited": (429, "Too Many Requests", "Too many requests (or failed "
-                     "authentications); see Retry-After."),
-    "internal-error": (500, "Internal Server Error", "An unexpected error; quote "
-                       "request_id when reporting it."),
+    "unsupported-media-type": (
+        415,
+        "Unsupported Media Type",
+        "Bodies must be application/json.",
+    ),
+    "validation-failed": (
+        422,
+        "Unprocessable Content",
+        "The body or query does "
+        "not match the route's JSON Schema; see errors[].pointer.",
+    ),
+    "idempotency-key-reused": (
+        422,
+        "Unprocessable Content",
+        "The Idempotency-Key was used before with a different request.",
+    ),
+    "business-rule": (
+        422,
+        "Unprocessable Content",
+        "Odoo cannot act on the request as it stands.",
+    ),
+    "unstorable-value": (
+        422,
+        "Unprocessable Content",
+        "The body is valid JSON but holds "
+        "a value too large or out of range for Odoo to store.",
+    ),
+    "rate-limited": (
+        429,
+        "Too Many Requests",
+        "Too many requests (or failed authentications); see Retry-After.",
+    ),
+    "internal-error": (
+        500,
+        "Internal Server Error",
+        "An unexpected error; quote request_id when reporting it.",
+    ),
 }
 
 
@@ -82,7 +127,9 @@ def to_api_error(exc):
     if isinstance(exc, AccessError):
         return ApiError(403, "Forbidden", str(exc.args[0]), problem_type="forbidden")
     if isinstance(exc, IntegrationError):
-        errors = [{"pointer": exc.pointer, "detail": exc.message}] if exc.pointer else None
+        errors = (
+            [{"pointer": exc.pointer, "detail": exc.message}] if exc.pointer else None
+        )
         return ApiError(
             422,
             "Unprocessable Content",
@@ -92,17 +139,27 @@ def to_api_error(exc):
             extensions={"kind": exc.kind},
         )
     if isinstance(exc, UserError):  # ValidationError included
-        return ApiError(422, "Unprocessable Content", str(exc.args[0]),
-                        problem_type="business-rule")
+        return ApiError(
+            422, "Unprocessable Content", str(exc.args[0]), problem_type="business-rule"
+        )
     if isinstance(exc, psycopg2.IntegrityError):
-        return ApiError(409, "Conflict", "The request conflicts with existing data.",
-                        problem_type="conflict")
+        return ApiError(
+            409,
+            "Conflict",
+            "The request conflicts with existing data.",
+            problem_type="conflict",
+        )
     if isinstance(exc, (psycopg2.DataError, psycopg2.errors.ProgramLimitExceeded)):
         # out of range, too long, too large for an index: the database's
         # message names internals, so the answer does not quote it
         detail = "A value is too large or out of range for Odoo to store."
-        return ApiError(422, "Unprocessable Content", detail, problem_type="unstorable-value",
-                        errors=[{"pointer": "", "detail": detail}])
+        return ApiError(
+            422,
+            "Unprocessable Content",
+            detail,
+            problem_type="unstorable-value",
+            errors=[{"pointer": "", "detail": detail}],
+        )
     return None
 
 

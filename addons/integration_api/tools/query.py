@@ -55,7 +55,9 @@ def coerce_query(schema, params):
     for name, values in params.items():
         prop = properties.get(name, {})
         if "array" in _types(prop):
-            items = [part for value in values for part in value.split(",") if part != ""]
+            items = [
+                part for value in values for part in value.split(",") if part != ""
+            ]
             result[name] = [coerce_scalar(prop.get("items"), item) for item in items]
         else:
             result[name] = coerce_scalar(prop, values[-1])

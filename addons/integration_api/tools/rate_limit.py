@@ -19,7 +19,13 @@ worker); this module only does the arithmetic.
 
 from dataclasses import dataclass
 
-__all__ = ["RateDecision", "decide", "policy_header", "ratelimit_header", "window_start"]
+__all__ = [
+    "RateDecision",
+    "decide",
+    "policy_header",
+    "ratelimit_header",
+    "window_start",
+]
 
 
 @dataclass(frozen=True)

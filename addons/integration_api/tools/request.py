@@ -91,7 +91,9 @@ class ApiError(Exception):
         super().__init__(self.status, self.title, self.detail)
 
     def __str__(self):
-        return f"{self.status} {self.title}" + (f": {self.detail}" if self.detail else "")
+        return f"{self.status} {self.title}" + (
+            f": {self.detail}" if self.detail else ""
+        )
 
 
 @dataclass

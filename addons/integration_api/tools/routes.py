@@ -101,9 +101,13 @@ class ApiRoute:
             raise ValueError(f"API route path must start with '/': {self.path!r}")
         for handler in filter(None, (self.handler, self.batch_handler)):
             if handler.count(".") < 1:
-                raise ValueError(f"API route handler must be 'model.method': {handler!r}")
+                raise ValueError(
+                    f"API route handler must be 'model.method': {handler!r}"
+                )
         if self.batch_handler and not self.keep_message:
-            raise ValueError("A batch_handler processes kept messages: set keep_message")
+            raise ValueError(
+                "A batch_handler processes kept messages: set keep_message"
+            )
         if self.reference and not (
             self.reference.startswith("/") or _PARAM.fullmatch(self.reference)
         ):
@@ -153,7 +157,11 @@ class ApiRoute:
                 token = token.replace("~1", "/").replace("~0", "~")
                 if isinstance(value, dict):
                     value = value.get(token)
-                elif isinstance(value, list) and token.isdigit() and int(token) < len(value):
+                elif (
+                    isinstance(value, list)
+                    and token.isdigit()
+                    and int(token) < len(value)
+                ):
                     value = value[int(token)]
                 else:
                     value = None

@@ -23,13 +23,15 @@ class IntegrationApiKeyIssueWizard(models.TransientModel):
 
     def action_issue(self):
         self.ensure_one()
-        key = self.env["integration.api.key"].create({
-            "system_id": self.system_id.id,
-            "name": self.name,
-            "scope_ids": [fields.Command.set(self.scope_ids.ids)],
-            "expires_at": self.expires_at,
-            "rate_limit_per_minute": self.rate_limit_per_minute,
-        })
+        key = self.env["integration.api.key"].create(
+            {
+                "system_id": self.system_id.id,
+                "name": self.name,
+                "scope_ids": [fields.Command.set(self.scope_ids.ids)],
+                "expires_at": self.expires_at,
+                "rate_limit_per_minute": self.rate_limit_per_minute,
+            }
+        )
         return self._action_show_token(key, key._issue_secret())
 
     @api.model
@@ -39,7 +41,14 @@ class IntegrationApiKeyIssueWizard(models.TransientModel):
             "name": self.env._("Your new API key"),
             "res_model": self._name,
             "view_mode": "form",
-            "views": [(self.env.ref("integration_api.integration_api_key_token_view_form").id, "form")],
+            "views": [
+                (
+                    self.env.ref(
+                        "integration_api.integration_api_key_token_view_form"
+                    ).id,
+                    "form",
+                )
+            ],
             "target": "new",
             "context": {
                 "default_api_key_id": key.id,

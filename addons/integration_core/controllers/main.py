@@ -13,11 +13,16 @@ class EventSchemaController(http.Controller):
         save_session=False,
     )
     def event_schema(self, code, version):
-        event_type = request.env["integration.event.type"].sudo().search(
-            [("code", "=", code), ("version", "=", version)], limit=1
+        event_type = (
+            request.env["integration.event.type"]
+            .sudo()
+            .search([("code", "=", code), ("version", "=", version)], limit=1)
         )
         if not event_type or not event_type.schema_file:
-            return request.make_json_response({"error": "unknown event type"}, status=404)
+            return request.make_json_response(
+                {"error": "unknown event type"}, status=404
+            )
         return request.make_json_response(
-            event_type._get_schema(), headers=[("Cache-Control", "public, max-age=3600")]
+            event_type._get_schema(),
+            headers=[("Cache-Control", "public, max-age=3600")],
         )

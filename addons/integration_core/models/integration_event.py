@@ -147,8 +147,10 @@ class IntegrationEvent(models.Model):
         subjects = [self._subject_of(item) for item in items]
         sequences = self._last_sequences(subjects)
         for item, subject in zip(items, subjects, strict=True):
-            event_type = self.env["integration.event.type"].sudo()._get_by_code(
-                item["type"], item.get("version")
+            event_type = (
+                self.env["integration.event.type"]
+                .sudo()
+                ._get_by_code(item["type"], item.get("version"))
             )
             record = item.get("record")
             # Normalise through canonical JSON so what is stored is what is sent.
@@ -203,7 +205,9 @@ class IntegrationEvent(models.Model):
         database where the setting was removed by hand.
         """
         params = self.env["ir.config_parameter"].sudo()
-        return params.get_param("integration.event_source") or self._default_event_source()
+        return (
+            params.get_param("integration.event_source") or self._default_event_source()
+        )
 
     @api.model
     def _default_event_source(self):
@@ -221,7 +225,9 @@ class IntegrationEvent(models.Model):
     def _subject_of(self, item):
         """The item's subject, else ``model/id`` of its record, else ``None``."""
         record = item.get("record")
-        return item.get("subject") or (f"{record._name}/{record.id}" if record else None)
+        return item.get("subject") or (
+            f"{record._name}/{record.id}" if record else None
+        )
 
     @api.model
     def _last_sequences(self, subjects):

@@ -120,9 +120,7 @@ class IntegrationEventType(models.Model):
         """The active type for ``code`` (latest version unless one is asked)."""
         type_id = self._id_for(code, version)
         if not type_id:
-            raise ValidationError(
-                self.env._("Unknown event type %(code)s.", code=code)
-            )
+            raise ValidationError(self.env._("Unknown event type %(code)s.", code=code))
         return self.browse(type_id)
 
     @api.model_create_multi

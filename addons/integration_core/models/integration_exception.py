@@ -33,7 +33,12 @@ class IntegrationException(models.Model):
         tracking=True,
     )
     severity = fields.Selection(
-        [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")],
+        [
+            ("low", "Low"),
+            ("medium", "Medium"),
+            ("high", "High"),
+            ("critical", "Critical"),
+        ],
         required=True,
         default="medium",
         tracking=True,
@@ -276,7 +281,9 @@ class IntegrationException(models.Model):
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": self.env._("Reprocessed") if done else self.env._("Reprocessed, still open"),
+                "title": self.env._("Reprocessed")
+                if done
+                else self.env._("Reprocessed, still open"),
                 "message": " ".join(lines),
                 "type": "success" if done else "warning",
                 "sticky": not done,

@@ -19,11 +19,16 @@ class IntegrationRecordLinkMixin(models.AbstractModel):
         compute="_compute_record_ref",
         help="The Odoo record this is about (sale order, picking, ...).",
     )
-    record_model_name = fields.Char(string="Document type", compute="_compute_record_ref")
+    record_model_name = fields.Char(
+        string="Document type", compute="_compute_record_ref"
+    )
 
     @api.model
     def _selection_record_ref_model(self):
-        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
+        return [
+            (model.model, model.name)
+            for model in self.env["ir.model"].sudo().search([])
+        ]
 
     def _record_link_target(self):
         """``(model name, id)`` of the concerned record, or ``(False, False)``."""
@@ -47,7 +52,9 @@ class IntegrationRecordLinkMixin(models.AbstractModel):
                 wanted.setdefault(model, set()).add(res_id)
         # Only records the user may read: the form shows their names.
         existing = {
-            model: set(self.env[model].browse(ids).exists()._filtered_access("read").ids)
+            model: set(
+                self.env[model].browse(ids).exists()._filtered_access("read").ids
+            )
             for model, ids in wanted.items()
         }
         labels = {model: self.env["ir.model"]._get(model).name for model in existing}

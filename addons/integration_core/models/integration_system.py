@@ -87,18 +87,25 @@ class IntegrationSystem(models.Model):
     @api.model
     def _domain_user_id(self):
         """Internal users who are not administrators (Settings)."""
-        return [("share", "=", False),
-                ("groups_id", "not in", self.env.ref("base.group_system").ids)]
+        return [
+            ("share", "=", False),
+            ("groups_id", "not in", self.env.ref("base.group_system").ids),
+        ]
 
     @api.constrains("user_id")
     def _check_user_id_not_administrator(self):
         for system in self:
             if system.user_id and system.user_id._is_system():
-                raise ValidationError(self.env._(
-                    "%(user)s is an administrator (Settings) and cannot be the technical "
-                    "user of %(system)s: a partner's requests would run with every right "
-                    "in Odoo. Create a technical user with only the groups the system "
-                    "needs.", user=system.user_id.display_name, system=system.display_name))
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is an administrator (Settings) and cannot be the technical "
+                        "user of %(system)s: a partner's requests would run with every right "
+                        "in Odoo. Create a technical user with only the groups the system "
+                        "needs.",
+                        user=system.user_id.display_name,
+                        system=system.display_name,
+                    )
+                )
 
     @api.onchange("name")
     def _onchange_name_propose_code(self):
@@ -125,7 +132,8 @@ class IntegrationSystem(models.Model):
                     "%(systems)s is active but has no technical user: its API requests "
                     "cannot create or read anything until one is set. Use 'Create "
                     "technical user' on the system's form.",
-                    systems=", ".join(without_user.mapped("display_name"))),
+                    systems=", ".join(without_user.mapped("display_name")),
+                ),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }

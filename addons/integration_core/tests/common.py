@@ -7,7 +7,9 @@ class IntegrationCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, no_reset_password=True))
+        cls.env = cls.env(
+            context=dict(cls.env.context, tracking_disable=True, no_reset_password=True)
+        )
         cls.system = cls.env["integration.system"].create(
             {"name": "Test shop", "code": "test_shop", "kind": "web_shop"}
         )

@@ -36,13 +36,23 @@ class TestEventOutbox(IntegrationCase):
         other = self.emit(subject="orders/B")
         batch = self.env["integration.event"]._emit_many(
             [
-                {"type": "integration.ping", "data": {"message": "x"}, "subject": "orders/A"},
-                {"type": "integration.ping", "data": {"message": "y"}, "subject": "orders/A"},
+                {
+                    "type": "integration.ping",
+                    "data": {"message": "x"},
+                    "subject": "orders/A",
+                },
+                {
+                    "type": "integration.ping",
+                    "data": {"message": "y"},
+                    "subject": "orders/A",
+                },
             ]
         )
         self.assertEqual(second.sequence, first.sequence + 1)
         self.assertEqual(other.sequence, 1)
-        self.assertEqual(batch.mapped("sequence"), [first.sequence + 2, first.sequence + 3])
+        self.assertEqual(
+            batch.mapped("sequence"), [first.sequence + 2, first.sequence + 3]
+        )
 
     def test_invalid_data_is_kept_and_reported(self):
         event = self.env["integration.event"]._emit(
@@ -66,8 +76,10 @@ class TestEventOutbox(IntegrationCase):
 
     def test_emit_as_unprivileged_user(self):
         """Producers run as whoever confirmed the order: the outbox must accept it."""
-        event = self.env["integration.event"].with_user(self.plain_user)._emit(
-            "integration.ping", {"message": "hello"}
+        event = (
+            self.env["integration.event"]
+            .with_user(self.plain_user)
+            ._emit("integration.ping", {"message": "hello"})
         )
         self.assertTrue(event.exists())
 

@@ -26,7 +26,9 @@ class TestStableEventSource(IntegrationCase):
         self.env["integration.event"]._init_event_source()
         # an admin logs in through another host name: Odoo rewrites web.base.url
         self.params.set_param("web.base.url", "http://10.0.0.7:8069")
-        event = self.env["integration.event"]._emit("integration.ping", {"message": "x"})
+        event = self.env["integration.event"]._emit(
+            "integration.ping", {"message": "x"}
+        )
         self.assertEqual(event.source, "https://erp.example.com/integration")
         self.env["integration.event"]._init_event_source()
         self.assertEqual(
@@ -42,9 +44,12 @@ class TestStableEventSource(IntegrationCase):
         )
         settings.execute()
         self.assertEqual(
-            self.env["integration.event"]._event_source(), "https://events.example.com/odoo"
+            self.env["integration.event"]._event_source(),
+            "https://events.example.com/odoo",
         )
-        settings = self.env["res.config.settings"].create({"integration_event_source": False})
+        settings = self.env["res.config.settings"].create(
+            {"integration_event_source": False}
+        )
         settings.execute()
         self.assertEqual(
             self.params.get_param("integration.event_source"),
@@ -60,7 +65,9 @@ class TestNoFalseAlarm(IntegrationCase):
             {}, [], {"integration_encryption_key_configured": {}}
         )["value"]
         self.assertIs(values["integration_encryption_key_configured"], True)
-        self.assertTrue(Form(self.env["res.config.settings"]).integration_encryption_key_configured)
+        self.assertTrue(
+            Form(self.env["res.config.settings"]).integration_encryption_key_configured
+        )
 
     def test_settings_form_says_when_it_is_missing(self):
         saved = config.get(secret_box.CONFIG_KEY)
@@ -99,7 +106,9 @@ class TestIgnoreNeedsAReason(IntegrationCase):
         action = self.exception.action_open_ignore_wizard()
         self.assertEqual(action["res_model"], "integration.exception.ignore")
         self.assertEqual(action["target"], "new")
-        wizard_model = self.env["integration.exception.ignore"].with_user(self.integration_user)
+        wizard_model = self.env["integration.exception.ignore"].with_user(
+            self.integration_user
+        )
         form = Form(wizard_model.with_context(action["context"]))
         with self.assertRaises(AssertionError, msg="the reason is required"):
             form.save()
@@ -108,7 +117,9 @@ class TestIgnoreNeedsAReason(IntegrationCase):
         self.assertEqual(self.exception.state, "ignored")
         self.assertEqual(self.exception.resolution_note, "Test product, never sold")
         bodies = self.exception.message_ids.mapped("body")
-        self.assertTrue(any("Test product, never sold" in body for body in bodies), bodies)
+        self.assertTrue(
+            any("Test product, never sold" in body for body in bodies), bodies
+        )
 
     def test_the_wizard_proposes_the_written_note(self):
         self.exception.resolution_note = "Discontinued"
@@ -138,7 +149,10 @@ class TestIgnoreNeedsAReason(IntegrationCase):
     def test_system_button_opens_the_open_exceptions(self):
         self.exception.sudo().action_resolve("done")
         self.env["integration.exception"].report(
-            kind="other", title="Still open", fingerprint="still-open", system=self.system
+            kind="other",
+            title="Still open",
+            fingerprint="still-open",
+            system=self.system,
         )
         action = self.system.action_view_exceptions()
         shown = self.env["integration.exception"].search(
@@ -151,10 +165,14 @@ class TestIgnoreNeedsAReason(IntegrationCase):
 @tagged("post_install", "-at_install")
 class TestUserFormCategory(IntegrationCase):
     def test_integrations_groups_are_a_selection_under_their_app(self):
-        for app, kind, groups, (_seq, header) in self.env["res.groups"].get_groups_by_application():
+        for app, kind, groups, (_seq, header) in self.env[
+            "res.groups"
+        ].get_groups_by_application():
             if self.env.ref("integration_core.group_integration_user") in groups:
                 self.assertEqual(kind, "selection")
                 self.assertEqual(header, "Integrations")
-                self.assertEqual(app, self.env.ref("integration_core.module_category_integrations"))
+                self.assertEqual(
+                    app, self.env.ref("integration_core.module_category_integrations")
+                )
                 return
         self.fail("the integration groups are not on the user form")

@@ -10,7 +10,9 @@ class TestHealth(IntegrationCase):
     def test_core_checks_and_the_worst_status(self):
         Health = self.env["integration.health"]
         report = Health._health_report()
-        self.assertEqual(report["checks"][0], {"name": "database", "status": "ok", "value": "ok"})
+        self.assertEqual(
+            report["checks"][0], {"name": "database", "status": "ok", "value": "ok"}
+        )
         exceptions = next(c for c in report["checks"] if c["name"] == "open_exceptions")
         self.env["integration.exception"].report(
             kind="business_rule", title="Credit limit", fingerprint="x:health:1"
@@ -21,10 +23,13 @@ class TestHealth(IntegrationCase):
 
         # a module's hook adds its checks; the worst status is the report's
         original = type(Health)._health_checks
-        extra = [{"name": "a", "status": "warning", "value": 1},
-                 {"name": "b", "status": "ok", "value": 2}]
-        with patch.object(type(Health), "_health_checks",
-                          lambda model: original(model) + extra):
+        extra = [
+            {"name": "a", "status": "warning", "value": 1},
+            {"name": "b", "status": "ok", "value": 2},
+        ]
+        with patch.object(
+            type(Health), "_health_checks", lambda model: original(model) + extra
+        ):
             report = Health._health_report()
         self.assertEqual(report["status"], "warning")
         self.assertEqual(report["checks"][-2:], extra)

@@ -59,7 +59,9 @@ class TestMapping(IntegrationCase):
         self.assertIn("SHP", self.shipped.display_name)
 
     def test_unique_per_system_and_kind(self):
-        other = self.env["integration.system"].create({"name": "Other", "code": "other"})
+        other = self.env["integration.system"].create(
+            {"name": "Other", "code": "other"}
+        )
         self.map("SHP", system=other)  # same code for another system is fine
         with (
             mute_logger("odoo.sql_db"),
@@ -148,7 +150,9 @@ class TestMapping(IntegrationCase):
         for kind, rules in self.Mapping._fallback_rules().items():
             self.assertTrue(kinds.get(kind), kind)
             self.assertTrue(all(rule.model == kinds[kind] for rule in rules), kind)
-        self.assertEqual(self.Mapping._resolve_fallback(self.system, "status", ["SHP"]), {})
+        self.assertEqual(
+            self.Mapping._resolve_fallback(self.system, "status", ["SHP"]), {}
+        )
 
     def test_fallback_rules_are_applied_in_order_with_their_switch(self):
         Partner = self.env["res.partner"]
@@ -185,7 +189,9 @@ class TestMapping(IntegrationCase):
         )
         self.patch_model("_outbound_fallback_fields", lambda model: {})
         self.assertEqual(self.Mapping.codes_for(self.system, partners), {})
-        self.patch_model("_outbound_fallback_fields", lambda model: {"res.partner": "ref"})
+        self.patch_model(
+            "_outbound_fallback_fields", lambda model: {"res.partner": "ref"}
+        )
         self.assertEqual(
             self.Mapping.codes_for(self.system, partners), {partners[0].id: "REF-A"}
         )
@@ -193,7 +199,9 @@ class TestMapping(IntegrationCase):
         self.assertIsNone(
             self.Mapping.code_for(self.system, partners[0], fallback=False)
         )
-        self.assertIsNone(self.Mapping.code_table(self.system, partners).get(partners[0]))
+        self.assertIsNone(
+            self.Mapping.code_table(self.system, partners).get(partners[0])
+        )
 
     # ------------------------------------------------------------------
     # companies and rights
@@ -232,7 +240,9 @@ class TestMapping(IntegrationCase):
         with self.assertRaises(AccessError):
             self.Mapping.with_user(self.plain_user).search([])
         self.assertEqual(
-            self.Mapping.with_user(self.plain_user).resolve(self.system, "status", "SHP"),
+            self.Mapping.with_user(self.plain_user).resolve(
+                self.system, "status", "SHP"
+            ),
             "shipped",
         )
 
@@ -264,7 +274,9 @@ class TestMapping(IntegrationCase):
             (mapping.system_id, mapping.kind, mapping.external_code),
             (self.system, "status", "NEW-42"),
         )
-        self.assertEqual(self.Mapping.resolve(self.system, "status", "NEW-42"), "returned")
+        self.assertEqual(
+            self.Mapping.resolve(self.system, "status", "NEW-42"), "returned"
+        )
         # a second click opens the mapping now there
         self.assertEqual(exception.action_create_mapping()["res_id"], mapping.id)
 

@@ -30,7 +30,9 @@ class TestPg(TransactionCase):
         self.addCleanup(cursor.close)
         return cursor
 
-    def test_lock_timeout_is_a_concurrency_error_and_a_savepoint_retry_gets_the_lock(self):
+    def test_lock_timeout_is_a_concurrency_error_and_a_savepoint_retry_gets_the_lock(
+        self,
+    ):
         other = self.other_session()
         other.execute("SELECT pg_advisory_lock(%s, %s)", (pg.LOCK_API_ACCEPT, self.KEY))
         tries = []
@@ -38,9 +40,13 @@ class TestPg(TransactionCase):
         def work():
             tries.append(1)
             if len(tries) == 2:  # the other session lets go between the tries
-                other.execute("SELECT pg_advisory_unlock(%s, %s)", (pg.LOCK_API_ACCEPT, self.KEY))
+                other.execute(
+                    "SELECT pg_advisory_unlock(%s, %s)", (pg.LOCK_API_ACCEPT, self.KEY)
+                )
             self.cr.execute("SET LOCAL lock_timeout = '100ms'")
-            self.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (pg.LOCK_API_ACCEPT, self.KEY))
+            self.cr.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)", (pg.LOCK_API_ACCEPT, self.KEY)
+            )
             return "locked"
 
         with mute_logger("odoo.sql_db"):
@@ -49,18 +55,24 @@ class TestPg(TransactionCase):
         self.cr.execute("SET LOCAL lock_timeout = 0")
 
         # and what the first try raised
-        other.execute("SELECT pg_advisory_lock(%s, %s)", (pg.LOCK_API_ACCEPT, self.KEY - 1))
+        other.execute(
+            "SELECT pg_advisory_lock(%s, %s)", (pg.LOCK_API_ACCEPT, self.KEY - 1)
+        )
         with (
             mute_logger("odoo.sql_db"),
             self.assertRaises(psycopg2.OperationalError) as caught,
             self.cr.savepoint(),
         ):
             self.cr.execute("SET LOCAL lock_timeout = '50ms'")
-            self.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)",
-                            (pg.LOCK_API_ACCEPT, self.KEY - 1))
+            self.cr.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                (pg.LOCK_API_ACCEPT, self.KEY - 1),
+            )
         self.assertEqual(caught.exception.pgcode, pg.LOCK_NOT_AVAILABLE)
         self.assertTrue(pg.is_lock_not_available(caught.exception))
-        self.assertEqual(outcomes.classify_exception(caught.exception), outcomes.RETRY_NOW)
+        self.assertEqual(
+            outcomes.classify_exception(caught.exception), outcomes.RETRY_NOW
+        )
 
     def test_unique_violation_is_a_lost_race(self):
         self.cr.execute("CREATE TEMPORARY TABLE pg_helper_test (code int PRIMARY KEY)")
@@ -71,7 +83,9 @@ class TestPg(TransactionCase):
             self.cr.savepoint(),
         ):
             self.cr.execute("INSERT INTO pg_helper_test VALUES (1)")
-        self.assertEqual(outcomes.classify_exception(caught.exception), outcomes.LOST_RACE)
+        self.assertEqual(
+            outcomes.classify_exception(caught.exception), outcomes.LOST_RACE
+        )
         self.assertFalse(pg.is_concurrency_error(caught.exception))
 
     def test_read_committed_sets_the_transaction_level(self):
@@ -93,6 +107,10 @@ class TestPg(TransactionCase):
         self.assertEqual(
             params.config_param(self.env, "integration.test_number", 3, maximum=5), 5
         )
-        self.assertIs(params.config_param(self.env, "integration.test_flag", False), True)
+        self.assertIs(
+            params.config_param(self.env, "integration.test_flag", False), True
+        )
         self.assertEqual(params.config_param(self.env, "integration.test_broken", 3), 3)
-        self.assertEqual(params.config_param(self.env, "integration.test_missing", 2.5), 2.5)
+        self.assertEqual(
+            params.config_param(self.env, "integration.test_missing", 2.5), 2.5
+        )

@@ -22,7 +22,14 @@ from ..tools import (
 @tagged("-at_install", "post_install")
 class TestDoctests(BaseCase):
     def test_doctests(self):
-        for module in (canonical_json, json_schema, secret_box, signing, system_code, url_safety):
+        for module in (
+            canonical_json,
+            json_schema,
+            secret_box,
+            signing,
+            system_code,
+            url_safety,
+        ):
             result = doctest.testmod(module)
             self.assertEqual(result.failed, 0, f"doctest failures in {module.__name__}")
             self.assertGreater(result.attempted, 0, module.__name__)
@@ -188,5 +195,7 @@ class TestSecretBoxAndSchema(BaseCase):
                 }
             },
         }
-        errors = json_schema.validation_errors(schema, {"lines": [{"qty": 1}, {"qty": 0}]})
+        errors = json_schema.validation_errors(
+            schema, {"lines": [{"qty": 1}, {"qty": 0}]}
+        )
         self.assertEqual([e["pointer"] for e in errors], ["/lines/1/qty"])

@@ -14,7 +14,11 @@ class TestExceptionIgnoreTour(HttpCase):
         )
         report = self.env["integration.exception"].report
         by_button, by_drag = (
-            report(kind="unmapped_code", title=f"Unknown SKU {code}", fingerprint=f"tour:{code}")
+            report(
+                kind="unmapped_code",
+                title=f"Unknown SKU {code}",
+                fingerprint=f"tour:{code}",
+            )
             for code in ("TOUR-BUTTON", "TOUR-DRAG")
         )
         self.start_tour(

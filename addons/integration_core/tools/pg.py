@@ -115,7 +115,9 @@ DEADLOCK_DETECTED = "40P01"
 LOCK_NOT_AVAILABLE = "55P03"
 #: the codes Odoo itself retries a request or a job for
 #: (``odoo.service.model.PG_CONCURRENCY_ERRORS_TO_RETRY``)
-CONCURRENCY_PGCODES = frozenset({SERIALIZATION_FAILURE, DEADLOCK_DETECTED, LOCK_NOT_AVAILABLE})
+CONCURRENCY_PGCODES = frozenset(
+    {SERIALIZATION_FAILURE, DEADLOCK_DETECTED, LOCK_NOT_AVAILABLE}
+)
 
 _CLASSES = {
     SERIALIZATION_FAILURE: psycopg2.errors.SerializationFailure,
@@ -205,7 +207,9 @@ def savepoint_retry(cr, work, attempts=3):
         try:
             return attempt()
         except psycopg2.OperationalError as error:
-            retryable = is_concurrency_error(error) and not is_serialization_failure(error)
+            retryable = is_concurrency_error(error) and not is_serialization_failure(
+                error
+            )
             if not retryable or number == attempts - 1:
                 raise
     raise ValueError("attempts must be at least 1")

@@ -19,6 +19,8 @@ _MAX_LENGTH = 32
 def propose_code(name):
     """A lower-case ASCII slug of ``name`` (words joined by ``_``), at most 32
     characters; ``""`` when the name has no letter or digit."""
-    ascii_name = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
+    ascii_name = (
+        unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
+    )
     slug = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
     return slug[:_MAX_LENGTH].rstrip("_")

@@ -101,7 +101,9 @@ def check_target_url(url, allowed_networks=None, resolver=None):
     try:
         addresses = resolver(parts.hostname)
     except OSError as exc:
-        raise UnresolvableHostError(f"{parts.hostname} does not resolve: {exc}") from None
+        raise UnresolvableHostError(
+            f"{parts.hostname} does not resolve: {exc}"
+        ) from None
     if not addresses:
         raise UnresolvableHostError(f"{parts.hostname} does not resolve")
     for address in addresses:

@@ -13,7 +13,9 @@ class IntegrationExceptionIgnore(models.TransientModel):
     exception_ids = fields.Many2many(
         "integration.exception", string="Exceptions", required=True, readonly=True
     )
-    reason = fields.Text(required=True, help="Why nobody needs to act; kept in the chatter.")
+    reason = fields.Text(
+        required=True, help="Why nobody needs to act; kept in the chatter."
+    )
 
     @api.model
     def default_get(self, fields_list):

@@ -112,7 +112,9 @@ class IntegrationApiOrderResource(models.AbstractModel):
             202,
             {
                 "message_id": message.id,
-                "status": "queued" if message.state in ("received", "queued") else message.state,
+                "status": "queued"
+                if message.state in ("received", "queued")
+                else message.state,
                 "status_url": f"/api/v1/messages/{message.id}",
                 "reference": ref,
                 "resource_url": resource_url,
@@ -129,7 +131,9 @@ class IntegrationApiOrderResource(models.AbstractModel):
         """``GET /orders/{ref}``: status, lines and shipments; an order still
         queued or waiting for a fix answers with its message's status."""
         ref = api_request.path_params["ref"]
-        order = self.env["sale.order"]._integration_find_for_channel(api_request.system, ref)
+        order = self.env["sale.order"]._integration_find_for_channel(
+            api_request.system, ref
+        )
         if order:
             return ApiResult(200, order._integration_channel_view(), records=order)
         message = self._api_waiting_message(api_request.system, normalize_code(ref))
@@ -141,7 +145,9 @@ class IntegrationApiOrderResource(models.AbstractModel):
         """``POST /orders/{ref}/cancel``: 409 once something shipped, or while
         the order is still queued."""
         ref = api_request.path_params["ref"]
-        order = self.env["sale.order"]._integration_find_for_channel(api_request.system, ref)
+        order = self.env["sale.order"]._integration_find_for_channel(
+            api_request.system, ref
+        )
         if not order:
             if self._api_waiting_message(api_request.system, normalize_code(ref)):
                 raise ApiError(
@@ -220,5 +226,8 @@ class IntegrationApiOrderResource(models.AbstractModel):
 
     def _api_not_found(self, ref):
         return ApiError(
-            404, "Not Found", f"No order {ref!r} from this system.", problem_type="not-found"
+            404,
+            "Not Found",
+            f"No order {ref!r} from this system.",
+            problem_type="not-found",
         )

@@ -67,9 +67,7 @@ class IntegrationMapping(models.Model):
                 FallbackRule("mapping_fallback_customer_ref", "res.partner", "ref")
             ],
             uom=[
-                FallbackRule(
-                    "mapping_fallback_uom_name", "uom.uom", "name", ilike=True
-                )
+                FallbackRule("mapping_fallback_uom_name", "uom.uom", "name", ilike=True)
             ],
             warehouse=[
                 FallbackRule(

@@ -69,9 +69,9 @@ class SaleOrder(models.Model):
             return self.env["integration.event"]
         codes_by_system = {
             system: order_group._integration_order_code_table()
-            for system, order_group in orders.sudo().grouped(
-                "integration_system_id"
-            ).items()
+            for system, order_group in orders.sudo()
+            .grouped("integration_system_id")
+            .items()
         }
         return self.env["integration.event"]._emit_many(
             [
@@ -105,9 +105,9 @@ class SaleOrder(models.Model):
             "subject": payloads.order_subject(self.name),
             "system": self.integration_system_id or None,
             # orders confirmed in bulk: each event names its own request
-            "correlation_id": self.env.context.get("integration_correlation_ids", {}).get(
-                self.integration_external_ref
-            ),
+            "correlation_id": self.env.context.get(
+                "integration_correlation_ids", {}
+            ).get(self.integration_external_ref),
         }
 
     def _integration_order_accepted_data(self, codes=None):

@@ -121,7 +121,10 @@ class SaleOrder(models.Model):
             if ref in existing:
                 outcomes[index] = (caller.browse(existing[ref].id), False)
             else:
-                outcomes[index] = (caller.browse(new_orders[ref].id), ref not in answered)
+                outcomes[index] = (
+                    caller.browse(new_orders[ref].id),
+                    ref not in answered,
+                )
                 answered.add(ref)
         return outcomes
 
@@ -139,7 +142,9 @@ class SaleOrder(models.Model):
                 ]
             )
         )
-        return {order.integration_external_ref: self.browse(order.id) for order in orders}
+        return {
+            order.integration_external_ref: self.browse(order.id) for order in orders
+        }
 
     @api.model
     def _integration_find_by_external_ref(self, system, external_ref):

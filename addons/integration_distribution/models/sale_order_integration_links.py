@@ -17,8 +17,13 @@ class SaleOrder(models.Model):
         queued order, one waiting for a fix) before the order existed."""
         domain = super()._integration_message_domain()
         if self.integration_system_id and self.integration_external_ref:
-            domain = expression.OR([domain, [
-                ("system_id", "=", self.integration_system_id.id),
-                ("reference", "=", self.integration_external_ref),
-            ]])
+            domain = expression.OR(
+                [
+                    domain,
+                    [
+                        ("system_id", "=", self.integration_system_id.id),
+                        ("reference", "=", self.integration_external_ref),
+                    ],
+                ]
+            )
         return domain

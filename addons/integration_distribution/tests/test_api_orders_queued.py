@@ -79,7 +79,9 @@ class TestQueuedOrdersApi(OrdersApiCase):
         status = self.call("GET", "/orders/Q-1").json()
         self.assertEqual(status["order_ref"], order.name)
         self.assertIn(status["status"], ("accepted", "reserved"))
-        self.assertEqual(self.call("GET", f"/messages/{message.id}").json()["status"], "done")
+        self.assertEqual(
+            self.call("GET", f"/messages/{message.id}").json()["status"], "done"
+        )
         self.assertEqual(self.drain(), "0 processed")
 
     def test_resend_while_queued_points_to_the_first_message(self):
@@ -116,9 +118,7 @@ class TestQueuedOrdersApi(OrdersApiCase):
         self.set_queued()
         bodies = [
             self.order_body(external_ref="B-1"),
-            self.order_body(
-                external_ref="B-2", lines=[{"sku": "SKU-NEW", "qty": 1}]
-            ),
+            self.order_body(external_ref="B-2", lines=[{"sku": "SKU-NEW", "qty": 1}]),
             self.order_body(external_ref="B-3"),
             self.order_body(external_ref="B-1", client_order_ref="sent twice"),
         ]
@@ -186,7 +186,9 @@ class TestQueuedOrdersApi(OrdersApiCase):
 
     def test_cron_enqueues_a_drain_for_messages_left_queued(self):
         self.set_queued()
-        answer = self.call("POST", "/orders", self.order_body(external_ref="S-1")).json()
+        answer = self.call(
+            "POST", "/orders", self.order_body(external_ref="S-1")
+        ).json()
         message = self.env["integration.api.message"].browse(answer["message_id"])
         job = self.env["queue.job"].search(
             [("identity_key", "=like", f"integration_api.queue-{self.system.id}-%")]
@@ -225,9 +227,7 @@ class TestQueuedOrdersApi(OrdersApiCase):
         finally:
             for key in held:
                 cr.execute("SELECT pg_advisory_unlock(%s, %s)", (LOCK_DRAIN, key))
-        self.assertEqual(
-            claimed.mapped("reference"), [f"G-{n:02d}" for n in range(8)]
-        )
+        self.assertEqual(claimed.mapped("reference"), [f"G-{n:02d}" for n in range(8)])
         self.assertEqual(set(claimed.mapped("state")), {"queued"})
 
     def test_openapi_documents_the_queued_answer(self):

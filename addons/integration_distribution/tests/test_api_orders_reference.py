@@ -17,7 +17,9 @@ class TestOrderMessagesKeepTheReference(OrdersApiCase):
         )
 
     def post(self, ref, expected_status, **body):
-        response = self.call("POST", "/orders", self.order_body(external_ref=ref, **body))
+        response = self.call(
+            "POST", "/orders", self.order_body(external_ref=ref, **body)
+        )
         self.assertEqual(response.status_code, expected_status, response.text)
         return self.message_of(response)
 
@@ -30,20 +32,33 @@ class TestOrderMessagesKeepTheReference(OrdersApiCase):
         self.assertEqual((message.state, message.reference), ("needs_fix", "REF-FIX"))
         # and the order's status says so, by that reference
         status = self.call("GET", "/orders/REF-FIX").json()
-        self.assertEqual((status["status"], status["message_id"]), ("on_hold", message.id))
+        self.assertEqual(
+            (status["status"], status["message_id"]), ("on_hold", message.id)
+        )
 
     def test_queued(self):
-        response = self.call("POST", "/orders", self.order_body(external_ref="REF-Q"),
-                             headers={"Prefer": "respond-async"})
+        response = self.call(
+            "POST",
+            "/orders",
+            self.order_body(external_ref="REF-Q"),
+            headers={"Prefer": "respond-async"},
+        )
         self.assertEqual(response.status_code, 202, response.text)
         message = self.message_of(response)
         self.assertEqual((message.state, message.reference), ("queued", "REF-Q"))
 
     def test_crashed(self):
         sale_order_cls = type(self.env["sale.order"])
-        with patch.object(sale_order_cls, "_integration_create_from_channel",
-                          side_effect=ValueError("boom")), \
-                mute_logger("odoo.addons.integration_api.models.integration_api_dispatcher"):
+        with (
+            patch.object(
+                sale_order_cls,
+                "_integration_create_from_channel",
+                side_effect=ValueError("boom"),
+            ),
+            mute_logger(
+                "odoo.addons.integration_api.models.integration_api_dispatcher"
+            ),
+        ):
             message = self.post("REF-CRASH", 500)
         self.assertEqual((message.state, message.reference), ("failed", "REF-CRASH"))
 

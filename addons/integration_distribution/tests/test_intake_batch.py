@@ -13,7 +13,11 @@ from ..tools.batch_memo import BATCH_MEMO
 from .common import DistributionCase
 
 # the tables of the questions a batch asks once
-MEMO_TABLES = ("account_analytic_distribution_model", "stock_rule", "stock_warehouse_orderpoint")
+MEMO_TABLES = (
+    "account_analytic_distribution_model",
+    "stock_rule",
+    "stock_warehouse_orderpoint",
+)
 
 
 @tagged("post_install", "-at_install")
@@ -32,8 +36,12 @@ class TestIntakeBatch(DistributionCase):
                 "default_code": "LAMP-1",
                 "is_storable": True,
                 "list_price": 30.0,
-                "route_ids": [Command.set(cls.env.ref("purchase_stock.route_warehouse0_buy").ids)],
-                "seller_ids": [Command.create({"partner_id": cls.vendor.id, "price": 12.0})],
+                "route_ids": [
+                    Command.set(cls.env.ref("purchase_stock.route_warehouse0_buy").ids)
+                ],
+                "seller_ids": [
+                    Command.create({"partner_id": cls.vendor.id, "price": 12.0})
+                ],
             }
         )
         cls.env["stock.warehouse.orderpoint"].create(
@@ -75,7 +83,9 @@ class TestIntakeBatch(DistributionCase):
                 }
             )
 
-    def payload(self, ref, customer="CUST-9", skus=("SHOP-DESK", "SHOP-CHAIR"), **extra):
+    def payload(
+        self, ref, customer="CUST-9", skus=("SHOP-DESK", "SHOP-CHAIR"), **extra
+    ):
         return {
             "external_ref": ref,
             "customer": {"code": customer},
@@ -84,7 +94,9 @@ class TestIntakeBatch(DistributionCase):
         }
 
     def intake(self, payloads):
-        outcomes = self.SaleOrder._integration_create_many_from_channel(self.system, payloads)
+        outcomes = self.SaleOrder._integration_create_many_from_channel(
+            self.system, payloads
+        )
         return [outcome[0] for outcome in outcomes]
 
     def queried_tables(self, payloads):
@@ -131,7 +143,9 @@ class TestIntakeBatch(DistributionCase):
             [self.payload("AN-1"), self.payload("AN-2", customer="CUST-OTHER")]
         )
         expected = {str(self.retail_account.id): 100}
-        by_product = {line.product_id: line.analytic_distribution for line in mine.order_line}
+        by_product = {
+            line.product_id: line.analytic_distribution for line in mine.order_line
+        }
         self.assertEqual(by_product[self.desk], expected)
         self.assertFalse(by_product[self.chair])
         # the model is for one customer: another customer's desk is not booked
@@ -149,12 +163,16 @@ class TestIntakeBatch(DistributionCase):
             ]
         )
         self.assertEqual(main.picking_ids.picking_type_id.warehouse_id, self.warehouse)
-        self.assertEqual(second.picking_ids.picking_type_id.warehouse_id, self.second_warehouse)
+        self.assertEqual(
+            second.picking_ids.picking_type_id.warehouse_id, self.second_warehouse
+        )
         self.assertEqual(
             second.picking_ids.location_id, self.second_warehouse.lot_stock_id
         )
         self.assertEqual(default.warehouse_id, self.make_order().warehouse_id)
-        self.assertEqual(default.picking_ids.picking_type_id.warehouse_id, default.warehouse_id)
+        self.assertEqual(
+            default.picking_ids.picking_type_id.warehouse_id, default.warehouse_id
+        )
 
     def test_replenishment_is_triggered_for_the_products_that_have_a_rule(self):
         self.intake(
@@ -183,22 +201,35 @@ class TestIntakeBatch(DistributionCase):
         plain = self.make_order().with_context(tracking_disable=False)
         plain.action_confirm()
         # (Odoo also logs "Transfer created", which the intake leaves out)
-        odoo_note = plain.picking_ids.message_ids.filtered(lambda m: plain.name in m.body)
+        odoo_note = plain.picking_ids.message_ids.filtered(
+            lambda m: plain.name in m.body
+        )
         self.assertEqual(len(odoo_note), 1)
 
         def neutral(note, order):
-            return str(note.body).replace(order.name, "ORDER").replace(
-                f'data-oe-id="{order.id}"', 'data-oe-id="ID"'
+            return (
+                str(note.body)
+                .replace(order.name, "ORDER")
+                .replace(f'data-oe-id="{order.id}"', 'data-oe-id="ID"')
             )
 
         # Odoo's delivery is followed by its delivery address: so are the batch's
-        self.assertIn(plain.picking_ids.partner_id, plain.picking_ids.message_partner_ids)
+        self.assertIn(
+            plain.picking_ids.partner_id, plain.picking_ids.message_partner_ids
+        )
         for order in (first, second):
-            self.assertEqual(order.picking_ids.message_partner_ids, order.partner_shipping_id)
+            self.assertEqual(
+                order.picking_ids.message_partner_ids, order.partner_shipping_id
+            )
             (note,) = order.picking_ids.message_ids
             self.assertIn(order.name, note.body)
             self.assertEqual(neutral(note, order), neutral(odoo_note, plain))
             self.assertEqual(
                 (note.message_type, note.subtype_id, note.author_id, note.model),
-                (odoo_note.message_type, odoo_note.subtype_id, odoo_note.author_id, "stock.picking"),
+                (
+                    odoo_note.message_type,
+                    odoo_note.subtype_id,
+                    odoo_note.author_id,
+                    "stock.picking",
+                ),
             )

@@ -184,10 +184,14 @@ class TestOrderIntake(DistributionCase):
         self.system.order_partner_policy = "existing"
         contacts = self.env["res.partner"].search_count([])
         with self.assertRaises(UnmappedCodeError) as caught:
-            self.intake(self.payload(customer={"code": "NEW-8", "name": "Fresh Retail"}))
+            self.intake(
+                self.payload(customer={"code": "NEW-8", "name": "Fresh Retail"})
+            )
         self.assertEqual(caught.exception.pointer, "/customer/code")
         with self.assertRaises(BusinessRuleError) as caught:
-            self.intake(self.payload(customer={"name": "Guest", "email": "nobody@example.com"}))
+            self.intake(
+                self.payload(customer={"name": "Guest", "email": "nobody@example.com"})
+            )
         self.assertEqual(caught.exception.pointer, "/customer")
         with self.assertRaises(BusinessRuleError) as caught:
             self.intake(self.payload(ship_to={"name": "New depot", "city": "Leuven"}))
@@ -295,8 +299,8 @@ class TestOrderIntake(DistributionCase):
             self.payload(external_ref="BATCH-3", customer=new_customer),
             self.payload(external_ref="BATCH-4"),
         ]
-        first, failed, second, mapped = self.SaleOrder._integration_create_many_from_channel(
-            self.system, payloads
+        first, failed, second, mapped = (
+            self.SaleOrder._integration_create_many_from_channel(self.system, payloads)
         )
         self.assertIsInstance(failed, UnmappedCodeError)
         self.assertEqual((failed.code, failed.pointer), ("NOPE", "/lines/1/sku"))

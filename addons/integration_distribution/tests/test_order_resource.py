@@ -20,12 +20,20 @@ class TestOrderResource(DistributionCase):
             groups="sales_team.group_sale_salesman_all_leads,stock.group_stock_user",
         )
         cls.system.write({"user_id": cls.bot.id, "state": "active"})
-        cls.env["integration.mapping"].create([
-            {"system_id": cls.system.id, "kind": kind, "external_code": code,
-             "res_id": record.id}
-            for kind, code, record in (("customer", "C-1", cls.customer),
-                                       ("product", "SKU-DESK", cls.desk))
-        ])
+        cls.env["integration.mapping"].create(
+            [
+                {
+                    "system_id": cls.system.id,
+                    "kind": kind,
+                    "external_code": code,
+                    "res_id": record.id,
+                }
+                for kind, code, record in (
+                    ("customer", "C-1", cls.customer),
+                    ("product", "SKU-DESK", cls.desk),
+                )
+            ]
+        )
         cls.runner = cls.env["integration.api.runner"]
         table = cls.env["integration.api.router"]._api_route_table()
         cls.create_route = table.get("POST /orders")
@@ -33,29 +41,56 @@ class TestOrderResource(DistributionCase):
         cls.cancel_route = table.get("POST /orders/{ref}/cancel")
 
     def body(self, ref="RES-1", sku="SKU-DESK"):
-        return {"external_ref": ref, "customer": {"code": "C-1"},
-                "lines": [{"sku": sku, "qty": 2}]}
+        return {
+            "external_ref": ref,
+            "customer": {"code": "C-1"},
+            "lines": [{"sku": sku, "qty": 2}],
+        }
 
-    def request(self, route, body=None, ref=None, message=None, can_defer=False,
-                prefer=frozenset()):
+    def request(
+        self,
+        route,
+        body=None,
+        ref=None,
+        message=None,
+        can_defer=False,
+        prefer=frozenset(),
+    ):
         return ApiRequest(
-            system=self.system, api_key=self.env["integration.api.key"],
-            method=route.method, path=route.path,
-            path_params={"ref": ref} if ref else {}, query={}, body=body,
-            raw_body=b"", headers={}, correlation_id="resource-test", route=route,
-            message=message, can_defer=can_defer, prefer=prefer,
+            system=self.system,
+            api_key=self.env["integration.api.key"],
+            method=route.method,
+            path=route.path,
+            path_params={"ref": ref} if ref else {},
+            query={},
+            body=body,
+            raw_body=b"",
+            headers={},
+            correlation_id="resource-test",
+            route=route,
+            message=message,
+            can_defer=can_defer,
+            prefer=prefer,
         )
 
     def call(self, route, **kwargs):
         return self.runner._api_call(route, self.request(route, **kwargs))
 
     def message(self, ref, state):
-        return self.env["integration.api.message"].create({
-            "system_id": self.system.id, "company_id": self.system.company_id.id,
-            "route": self.create_route.key, "path": "/api/v1/orders",
-            "body": self.body(ref), "state": state, "reference": ref,
-            "error": "Unknown product code 'SKU-X'" if state == "needs_fix" else False,
-        })
+        return self.env["integration.api.message"].create(
+            {
+                "system_id": self.system.id,
+                "company_id": self.system.company_id.id,
+                "route": self.create_route.key,
+                "path": "/api/v1/orders",
+                "body": self.body(ref),
+                "state": state,
+                "reference": ref,
+                "error": "Unknown product code 'SKU-X'"
+                if state == "needs_fix"
+                else False,
+            }
+        )
 
     def test_create_then_resend(self):
         result = self.call(self.create_route, body=self.body())
@@ -72,36 +107,48 @@ class TestOrderResource(DistributionCase):
     def test_create_queues_for_a_queued_system(self):
         self.system.order_intake_mode = "queued"
         message = self.message("RES-Q", "received")
-        result = self.call(self.create_route, body=self.body("RES-Q"), message=message,
-                           can_defer=True)
+        result = self.call(
+            self.create_route, body=self.body("RES-Q"), message=message, can_defer=True
+        )
         self.assertEqual(result.status, 202)
         self.assertTrue(result.defer)
         self.assertEqual(result.reference, "RES-Q")
         self.assertEqual(result.body["message_id"], message.id)
         self.assertEqual(result.headers["Location"], "/api/v1/orders/RES-Q")
         self.assertEqual(result.headers["Preference-Applied"], "respond-async")
-        self.assertFalse(self.env["sale.order"]._integration_find_for_channel(
-            self.system, "RES-Q"))
+        self.assertFalse(
+            self.env["sale.order"]._integration_find_for_channel(self.system, "RES-Q")
+        )
         # processed later (can_defer False), the same handler creates it
         later = self.call(self.create_route, body=self.body("RES-Q"), message=message)
         self.assertEqual(later.status, 201)
 
     def test_prefer_respond_async_queues_on_an_immediate_system(self):
         message = self.message("RES-P", "received")
-        result = self.call(self.create_route, body=self.body("RES-P"), message=message,
-                           can_defer=True, prefer=frozenset({"respond-async"}))
+        result = self.call(
+            self.create_route,
+            body=self.body("RES-P"),
+            message=message,
+            can_defer=True,
+            prefer=frozenset({"respond-async"}),
+        )
         self.assertEqual((result.status, result.defer), (202, True))
 
     def test_batch_answers_per_request(self):
         create = self.create_route
-        outcomes = self.runner._api_call_batch(create, [
-            self.request(create, body=self.body("RES-B1")),
-            self.request(create, body=self.body("RES-B2", sku="SKU-NOBODY")),
-            self.request(create, body=self.body("RES-B1")),
-        ])
+        outcomes = self.runner._api_call_batch(
+            create,
+            [
+                self.request(create, body=self.body("RES-B1")),
+                self.request(create, body=self.body("RES-B2", sku="SKU-NOBODY")),
+                self.request(create, body=self.body("RES-B1")),
+            ],
+        )
         first, unmapped, resent = outcomes
         self.assertEqual(first.status, 201)
-        self.assertEqual(first.body["order_url"], f"/api/v1/orders/{first.records.name}")
+        self.assertEqual(
+            first.body["order_url"], f"/api/v1/orders/{first.records.name}"
+        )
         self.assertEqual(first.body["external_ref"], "RES-B1")
         self.assertIsInstance(unmapped, UnmappedCodeError)
         self.assertEqual(unmapped.pointer, "/lines/0/sku")
@@ -109,7 +156,8 @@ class TestOrderResource(DistributionCase):
 
     def test_get_and_cancel(self):
         order, _created = self.env["sale.order"]._integration_create_from_channel(
-            self.system, self.body("RES-G"))
+            self.system, self.body("RES-G")
+        )
         for ref in ("RES-G", order.name):
             result = self.call(self.get_route, ref=ref)
             self.assertEqual((result.status, result.records), (200, order))
@@ -122,8 +170,10 @@ class TestOrderResource(DistributionCase):
         for route in (self.get_route, self.cancel_route):
             with self.assertRaises(ApiError) as caught:
                 self.call(route, ref="NO-SUCH")
-            self.assertEqual((caught.exception.status, caught.exception.problem_type),
-                             (404, "not-found"))
+            self.assertEqual(
+                (caught.exception.status, caught.exception.problem_type),
+                (404, "not-found"),
+            )
 
     def test_an_order_waiting_in_a_message(self):
         message = self.message("RES-W", "needs_fix")
@@ -139,16 +189,21 @@ class TestOrderResource(DistributionCase):
 
     def test_a_shipped_order_cannot_be_cancelled(self):
         order, _created = self.env["sale.order"]._integration_create_from_channel(
-            self.system, self.body("RES-S"))
+            self.system, self.body("RES-S")
+        )
         self.ship_all(order.picking_ids)
         with self.assertRaises(ApiError) as caught:
             self.call(self.cancel_route, ref="RES-S")
-        self.assertEqual((caught.exception.status, caught.exception.problem_type),
-                         (409, "conflict"))
+        self.assertEqual(
+            (caught.exception.status, caught.exception.problem_type), (409, "conflict")
+        )
         self.assertEqual(order.state, "sale")
 
     def test_sale_order_speaks_no_http(self):
         """The business model has business methods only: no handlers."""
-        handlers = [name for name in dir(type(self.env["sale.order"]))
-                    if name.startswith("_api_")]
+        handlers = [
+            name
+            for name in dir(type(self.env["sale.order"]))
+            if name.startswith("_api_")
+        ]
         self.assertEqual(handlers, [])

@@ -51,10 +51,14 @@ class TestOrderWebhooks(DistributionCase, WebhookCase):
         with self.assertRaises(RuntimeError), self.env.cr.savepoint():
             order.action_confirm()
             # the job really is stored in this transaction...
-            self.assertTrue(self.env["queue.job"].search([("identity_key", "=like", job_key)]))
+            self.assertTrue(
+                self.env["queue.job"].search([("identity_key", "=like", job_key)])
+            )
             raise RuntimeError("the user's transaction fails after the confirmation")
         # ...and goes away with it
-        self.assertFalse(self.env["queue.job"].search([("identity_key", "=like", job_key)]))
+        self.assertFalse(
+            self.env["queue.job"].search([("identity_key", "=like", job_key)])
+        )
         self.assertFalse(self.events("order.accepted", order))
         shop.invalidate_recordset()
         self.assertFalse(shop.delivery_ids)
@@ -67,5 +71,6 @@ class TestOrderWebhooks(DistributionCase, WebhookCase):
             order.action_confirm()
         self.assertEqual(shadow.delivery_ids.state, "shadow")
         self.assertEqual(
-            json.loads(shadow.delivery_ids.payload_preview)["data"]["order_ref"], order.name
+            json.loads(shadow.delivery_ids.payload_preview)["data"]["order_ref"],
+            order.name,
         )

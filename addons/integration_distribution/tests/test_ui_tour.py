@@ -46,7 +46,9 @@ class TestQueuedIntakeTour(OrdersApiCase):
             ),
         )
         self.assertEqual(response.status_code, 202, response.text)
-        message = self.env["integration.api.message"].browse(response.json()["message_id"])
+        message = self.env["integration.api.message"].browse(
+            response.json()["message_id"]
+        )
         self.assertEqual(message.state, "needs_fix")
         self.start_tour(
             "/odoo/action-integration_core.integration_exception_action",

@@ -40,7 +40,9 @@ class IntegrationApiShipmentResource(models.AbstractModel):
             "event_id": body.get("event_id"),
         }
         pod = self._pod(body.get("proof_of_delivery"), status)
-        milestone, created = picking._integration_record_milestone(system, values, pod=pod)
+        milestone, created = picking._integration_record_milestone(
+            system, values, pod=pod
+        )
         return ApiResult(
             201 if created else 200,
             {
@@ -61,11 +63,20 @@ class IntegrationApiShipmentResource(models.AbstractModel):
                 422,
                 "Unprocessable Content",
                 "A milestone needs a status (common vocabulary) or the carrier's word.",
-                errors=[{"pointer": "/status", "detail": "status or carrier_status is required"}],
+                errors=[
+                    {
+                        "pointer": "/status",
+                        "detail": "status or carrier_status is required",
+                    }
+                ],
                 problem_type="validation-failed",
             )
-        word = self.env["integration.mapping"].sudo().resolve(
-            system, "status", body["carrier_status"], pointer="/carrier_status"
+        word = (
+            self.env["integration.mapping"]
+            .sudo()
+            .resolve(
+                system, "status", body["carrier_status"], pointer="/carrier_status"
+            )
         )
         if word not in RANKS:
             raise BusinessRuleError(
@@ -106,27 +117,44 @@ class IntegrationApiShipmentResource(models.AbstractModel):
                 422,
                 "Unprocessable Content",
                 "A proof of delivery comes with the delivered milestone only.",
-                errors=[{"pointer": "/proof_of_delivery", "detail": "status is not delivered"}],
+                errors=[
+                    {
+                        "pointer": "/proof_of_delivery",
+                        "detail": "status is not delivered",
+                    }
+                ],
                 problem_type="validation-failed",
             )
         values = {"receiver_name": pod.get("received_by")}
         attachment = pod.get("signature") or pod.get("photo")
         if attachment:
-            pointer = "/proof_of_delivery/" + ("signature" if pod.get("signature") else "photo")
+            pointer = "/proof_of_delivery/" + (
+                "signature" if pod.get("signature") else "photo"
+            )
             limit = int(
-                self.env["ir.config_parameter"].sudo().get_param(POD_MAX_BYTES_PARAM, POD_MAX_BYTES)
+                self.env["ir.config_parameter"]
+                .sudo()
+                .get_param(POD_MAX_BYTES_PARAM, POD_MAX_BYTES)
             )
             try:
                 raw = decode_attachment(attachment["data"], limit)
             except ValueError as exc:
                 raise ApiError(
                     413 if "allowed" in str(exc) else 422,
-                    "Content Too Large" if "allowed" in str(exc) else "Unprocessable Content",
+                    "Content Too Large"
+                    if "allowed" in str(exc)
+                    else "Unprocessable Content",
                     f"The proof of delivery must be base64, at most {limit} bytes.",
                     errors=[{"pointer": f"{pointer}/data", "detail": str(exc)}],
-                    problem_type="payload-too-large" if "allowed" in str(exc) else "validation-failed",
+                    problem_type="payload-too-large"
+                    if "allowed" in str(exc)
+                    else "validation-failed",
                 ) from exc
-            values.update(raw=raw, mimetype=attachment["content_type"], name=attachment.get("name"))
+            values.update(
+                raw=raw,
+                mimetype=attachment["content_type"],
+                name=attachment.get("name"),
+            )
         return values
 
     # ------------------------------------------------------------------
@@ -142,7 +170,10 @@ class IntegrationApiShipmentResource(models.AbstractModel):
         """The outgoing delivery ``ref`` (its id, number or tracking number)
         of this system; another system's is "not found" (404, not 403)."""
         Picking = self.env["stock.picking"].sudo()
-        domain = [("picking_type_code", "=", "outgoing"), ("company_id", "=", system.company_id.id)]
+        domain = [
+            ("picking_type_code", "=", "outgoing"),
+            ("company_id", "=", system.company_id.id),
+        ]
         candidates = Picking.browse()
         if ref.isdigit() and len(ref) < 10:
             candidates = Picking.search(domain + [("id", "=", int(ref))])
@@ -153,8 +184,12 @@ class IntegrationApiShipmentResource(models.AbstractModel):
             candidates = Picking.search(domain + by, limit=5)
         picking = candidates.filtered(lambda p: p._integration_belongs_to(system))[:1]
         if not picking:
-            raise ApiError(404, "Not Found", f"No shipment {ref} of this system.",
-                           problem_type="not-found")
+            raise ApiError(
+                404,
+                "Not Found",
+                f"No shipment {ref} of this system.",
+                problem_type="not-found",
+            )
         return picking
 
     @api.model

@@ -28,9 +28,12 @@ class IntegrationShipmentMilestone(models.Model):
     occurred_at = fields.Datetime(required=True, readonly=True)
     location = fields.Char(readonly=True)
     eta = fields.Datetime(string="New ETA", readonly=True)
-    key = fields.Char(required=True, readonly=True, help="What makes a repeat a duplicate.")
+    key = fields.Char(
+        required=True, readonly=True, help="What makes a repeat a duplicate."
+    )
     applied = fields.Boolean(
-        readonly=True, help="It moved the shipment on (a late or stale one is kept, not applied)."
+        readonly=True,
+        help="It moved the shipment on (a late or stale one is kept, not applied).",
     )
     receiver_name = fields.Char(string="Received by", readonly=True)
     pod_attachment_id = fields.Many2one(
@@ -45,4 +48,6 @@ class IntegrationShipmentMilestone(models.Model):
     def _compute_display_name(self):
         labels = dict(self._fields["status"]._description_selection(self.env))
         for milestone in self:
-            milestone.display_name = f"{labels.get(milestone.status, '')} {milestone.occurred_at or ''}"
+            milestone.display_name = (
+                f"{labels.get(milestone.status, '')} {milestone.occurred_at or ''}"
+            )

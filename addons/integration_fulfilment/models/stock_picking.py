@@ -19,10 +19,16 @@ class StockPicking(models.Model):
         copy=False,
         index="btree_not_null",
     )
-    integration_tracking_status_at = fields.Datetime(string="Status since", readonly=True, copy=False)
+    integration_tracking_status_at = fields.Datetime(
+        string="Status since", readonly=True, copy=False
+    )
     integration_eta = fields.Datetime(string="ETA (carrier)", readonly=True, copy=False)
-    integration_delivered_at = fields.Datetime(string="Delivered at", readonly=True, copy=False)
-    integration_pod_receiver = fields.Char(string="Received by", readonly=True, copy=False)
+    integration_delivered_at = fields.Datetime(
+        string="Delivered at", readonly=True, copy=False
+    )
+    integration_pod_receiver = fields.Char(
+        string="Received by", readonly=True, copy=False
+    )
     integration_pod_attachment_id = fields.Many2one(
         "ir.attachment", string="Proof of delivery", readonly=True, copy=False
     )
@@ -69,15 +75,22 @@ class StockPicking(models.Model):
         self.ensure_one()
         picking = self.sudo()
         key = milestone_key(
-            values["status"], values["occurred_at"], values.get("carrier_status"),
+            values["status"],
+            values["occurred_at"],
+            values.get("carrier_status"),
             values.get("event_id"),
         )
         Milestone = self.env["integration.shipment.milestone"].sudo()
-        existing = Milestone.search([("picking_id", "=", picking.id), ("key", "=", key)], limit=1)
+        existing = Milestone.search(
+            [("picking_id", "=", picking.id), ("key", "=", key)], limit=1
+        )
         if existing:
             return existing, False
         current = (
-            (picking.integration_tracking_status, picking.integration_tracking_status_at)
+            (
+                picking.integration_tracking_status,
+                picking.integration_tracking_status_at,
+            )
             if picking.integration_tracking_status
             else None
         )
@@ -92,8 +105,13 @@ class StockPicking(models.Model):
                 **{
                     name: values.get(name)
                     for name in (
-                        "status", "carrier_status", "substatus", "description",
-                        "occurred_at", "location", "eta",
+                        "status",
+                        "carrier_status",
+                        "substatus",
+                        "description",
+                        "occurred_at",
+                        "location",
+                        "eta",
                     )
                 },
                 "receiver_name": (pod or {}).get("receiver_name"),
@@ -142,7 +160,11 @@ class StockPicking(models.Model):
             labels = dict(milestone._fields["status"]._description_selection(self.env))
             self.env["integration.exception"].report(
                 "business_rule",
-                _("%(picking)s: %(status)s", picking=self.name, status=labels[milestone.status]),
+                _(
+                    "%(picking)s: %(status)s",
+                    picking=self.name,
+                    status=labels[milestone.status],
+                ),
                 detail=_(
                     "The carrier reported %(word)s%(sub)s at %(location)s on %(time)s. "
                     "Contact the customer or the carrier, then resolve.",

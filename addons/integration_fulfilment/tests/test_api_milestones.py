@@ -13,25 +13,53 @@ class TestMilestonesApi(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        bot = new_test_user(cls.env, login="carrier_bot", groups="stock.group_stock_user")
+        bot = new_test_user(
+            cls.env, login="carrier_bot", groups="stock.group_stock_user"
+        )
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.env.company.id)], limit=1
         )
         System = cls.env["integration.system"]
-        cls.shop = System.create({"name": "Tracking shop", "code": "trk_shop", "state": "active", "user_id": bot.id})
-        cls.carrier = System.create(
-            {"name": "Tracking carrier", "code": "trk_carrier", "kind": "carrier", "state": "active", "user_id": bot.id}
+        cls.shop = System.create(
+            {
+                "name": "Tracking shop",
+                "code": "trk_shop",
+                "state": "active",
+                "user_id": bot.id,
+            }
         )
-        cls.stranger = System.create({"name": "Stranger", "code": "trk_stranger", "state": "active", "user_id": bot.id})
+        cls.carrier = System.create(
+            {
+                "name": "Tracking carrier",
+                "code": "trk_carrier",
+                "kind": "carrier",
+                "state": "active",
+                "user_id": bot.id,
+            }
+        )
+        cls.stranger = System.create(
+            {
+                "name": "Stranger",
+                "code": "trk_stranger",
+                "state": "active",
+                "user_id": bot.id,
+            }
+        )
         customer = cls.env["res.partner"].create({"name": "Tracking customer"})
-        product = cls.env["product.product"].create({"name": "Tracked parcel", "is_storable": True})
-        cls.env["stock.quant"]._update_available_quantity(product, cls.warehouse.lot_stock_id, 10)
+        product = cls.env["product.product"].create(
+            {"name": "Tracked parcel", "is_storable": True}
+        )
+        cls.env["stock.quant"]._update_available_quantity(
+            product, cls.warehouse.lot_stock_id, 10
+        )
         order = cls.env["sale.order"].create(
             {
                 "partner_id": customer.id,
                 "integration_system_id": cls.shop.id,
                 "integration_external_ref": "TRK-1",
-                "order_line": [(0, 0, {"product_id": product.id, "product_uom_qty": 1})],
+                "order_line": [
+                    (0, 0, {"product_id": product.id, "product_uom_qty": 1})
+                ],
             }
         )
         order.action_confirm()
@@ -42,19 +70,37 @@ class TestMilestonesApi(HttpCase):
         cls.picking.button_validate()
         # the carrier system may post: it has a mapping for the warehouse it serves
         Mapping = cls.env["integration.mapping"]
-        Mapping.create({"system_id": cls.carrier.id, "kind": "warehouse", "external_code": "W1",
-                        "res_id": cls.warehouse.id})
-        Mapping.create({"system_id": cls.carrier.id, "kind": "status", "external_code": "DLV",
-                        "internal_value": "delivered"})
+        Mapping.create(
+            {
+                "system_id": cls.carrier.id,
+                "kind": "warehouse",
+                "external_code": "W1",
+                "res_id": cls.warehouse.id,
+            }
+        )
+        Mapping.create(
+            {
+                "system_id": cls.carrier.id,
+                "kind": "status",
+                "external_code": "DLV",
+                "internal_value": "delivered",
+            }
+        )
         cls.token = cls.make_token(cls.carrier)
         cls.shop_token = cls.make_token(cls.shop)
         cls.stranger_token = cls.make_token(cls.stranger)
 
     @classmethod
     def make_token(cls, system):
-        scopes = cls.env["integration.api.scope"].search([("code", "=", "shipments:write")])
+        scopes = cls.env["integration.api.scope"].search(
+            [("code", "=", "shipments:write")]
+        )
         key = cls.env["integration.api.key"].create(
-            {"name": "trk", "system_id": system.id, "scope_ids": [fields.Command.set(scopes.ids)]}
+            {
+                "name": "trk",
+                "system_id": system.id,
+                "scope_ids": [fields.Command.set(scopes.ids)],
+            }
         )
         return key._issue_secret()
 
@@ -62,94 +108,184 @@ class TestMilestonesApi(HttpCase):
         return self.opener.post(
             f"{self.base_url()}/api/v1/shipments/{ref or self.picking.id}/events",
             data=json.dumps(body),
-            headers={"X-Api-Key": token or self.token, "Content-Type": "application/json"},
+            headers={
+                "X-Api-Key": token or self.token,
+                "Content-Type": "application/json",
+            },
             timeout=30,
         )
 
     def test_out_of_order_and_duplicate_milestones_never_move_backwards(self):
-        first = self.post({"status": "in_transit", "occurred_at": "2026-12-01T10:00:00+01:00",
-                           "location": {"city": "Ghent", "country": "BE"}})
+        first = self.post(
+            {
+                "status": "in_transit",
+                "occurred_at": "2026-12-01T10:00:00+01:00",
+                "location": {"city": "Ghent", "country": "BE"},
+            }
+        )
         self.assertEqual(first.status_code, 201, first.text)
         self.assertEqual(self.picking.integration_tracking_status, "in_transit")
-        late = self.post({"status": "pre_transit", "occurred_at": "2026-12-01T08:00:00+01:00"})
+        late = self.post(
+            {"status": "pre_transit", "occurred_at": "2026-12-01T08:00:00+01:00"}
+        )
         self.assertEqual(late.status_code, 201, late.text)
         self.assertFalse(late.json()["applied"])
         self.assertEqual(self.picking.integration_tracking_status, "in_transit")
-        again = self.post({"status": "in_transit", "occurred_at": "2026-12-01T09:00:00Z",
-                           "location": {"city": "Ghent", "country": "BE"}})
+        again = self.post(
+            {
+                "status": "in_transit",
+                "occurred_at": "2026-12-01T09:00:00Z",
+                "location": {"city": "Ghent", "country": "BE"},
+            }
+        )
         self.assertEqual(again.status_code, 200, again.text)  # same status and time
         self.assertTrue(again.json()["duplicate"])
-        out = self.post({"status": "out_for_delivery", "occurred_at": "2026-12-01T11:00:00+01:00",
-                         "eta": "2026-12-01T15:00:00+01:00", "event_id": "e-3"})
+        out = self.post(
+            {
+                "status": "out_for_delivery",
+                "occurred_at": "2026-12-01T11:00:00+01:00",
+                "eta": "2026-12-01T15:00:00+01:00",
+                "event_id": "e-3",
+            }
+        )
         self.assertEqual(out.status_code, 201, out.text)
-        self.assertEqual(self.picking.integration_eta, fields.Datetime.to_datetime("2026-12-01 14:00:00"))
+        self.assertEqual(
+            self.picking.integration_eta,
+            fields.Datetime.to_datetime("2026-12-01 14:00:00"),
+        )
         timeline = out.json()["shipment"]["milestones"]
-        self.assertEqual([m["status"] for m in timeline], ["pre_transit", "in_transit", "out_for_delivery"])
+        self.assertEqual(
+            [m["status"] for m in timeline],
+            ["pre_transit", "in_transit", "out_for_delivery"],
+        )
         self.assertEqual(len(self.picking.integration_milestone_ids), 3)
 
     def test_delivered_with_proof_confirms_once(self):
         signature = base64.b64encode(b"\x89PNG fake signature").decode()
-        body = {"carrier_status": "DLV", "occurred_at": "2026-12-02T12:30:00+01:00",
-                "proof_of_delivery": {"received_by": "J. Peeters",
-                                      "signature": {"content_type": "image/png", "data": signature}}}
+        body = {
+            "carrier_status": "DLV",
+            "occurred_at": "2026-12-02T12:30:00+01:00",
+            "proof_of_delivery": {
+                "received_by": "J. Peeters",
+                "signature": {"content_type": "image/png", "data": signature},
+            },
+        }
         response = self.post(body)
         self.assertEqual(response.status_code, 201, response.text)
         self.assertEqual(self.picking.integration_tracking_status, "delivered")
         self.assertEqual(self.picking.integration_pod_receiver, "J. Peeters")
-        self.assertEqual(self.picking.integration_pod_attachment_id.raw, b"\x89PNG fake signature")
+        self.assertEqual(
+            self.picking.integration_pod_attachment_id.raw, b"\x89PNG fake signature"
+        )
         events = self.env["integration.event"].search(
-            [("type", "=", "delivery.confirmed"), ("res_id", "=", self.picking.id)])
+            [("type", "=", "delivery.confirmed"), ("res_id", "=", self.picking.id)]
+        )
         self.assertEqual(len(events), 1)
         self.assertEqual(events.state, "published", events.data)
         self.assertEqual(events.data["external_ref"], "TRK-1")
         self.assertEqual(events.data["received_by"], "J. Peeters")
         self.assertEqual(events.system_id, self.shop)
         self.assertEqual(self.post(body).status_code, 200)
-        stale = self.post({"status": "in_transit", "occurred_at": "2026-12-02T13:00:00+01:00"})
+        stale = self.post(
+            {"status": "in_transit", "occurred_at": "2026-12-02T13:00:00+01:00"}
+        )
         self.assertFalse(stale.json()["applied"])
-        self.assertEqual(len(self.env["integration.event"].search(
-            [("type", "=", "delivery.confirmed"), ("res_id", "=", self.picking.id)])), 1)
+        self.assertEqual(
+            len(
+                self.env["integration.event"].search(
+                    [
+                        ("type", "=", "delivery.confirmed"),
+                        ("res_id", "=", self.picking.id),
+                    ]
+                )
+            ),
+            1,
+        )
         self.assertTrue(self.order._integration_is_delivered())
 
     def test_failure_opens_an_exception(self):
-        self.post({"status": "failure", "substatus": "address_not_found",
-                   "occurred_at": "2026-12-02T09:00:00+01:00"})
+        self.post(
+            {
+                "status": "failure",
+                "substatus": "address_not_found",
+                "occurred_at": "2026-12-02T09:00:00+01:00",
+            }
+        )
         exception = self.env["integration.exception"].search(
-            [("res_model", "=", "stock.picking"), ("res_id", "=", self.picking.id)])
+            [("res_model", "=", "stock.picking"), ("res_id", "=", self.picking.id)]
+        )
         self.assertEqual(len(exception), 1)
         self.assertIn("address_not_found", exception.detail)
         self.assertEqual(exception.system_id, self.carrier)
 
     def test_unknown_carrier_word_is_kept_and_reprocessed(self):
-        response = self.post({"carrier_status": "OFD-77", "occurred_at": "2026-12-02T09:00:00+01:00"})
+        response = self.post(
+            {"carrier_status": "OFD-77", "occurred_at": "2026-12-02T09:00:00+01:00"}
+        )
         self.assertEqual(response.status_code, 202, response.text)
         message = self.env["integration.api.message"].search(
-            [("system_id", "=", self.carrier.id), ("route", "=", "POST /shipments/{ref}/events")],
-            order="id desc", limit=1)
+            [
+                ("system_id", "=", self.carrier.id),
+                ("route", "=", "POST /shipments/{ref}/events"),
+            ],
+            order="id desc",
+            limit=1,
+        )
         self.assertEqual(message.exception_id.kind, "unmapped_code")
-        self.env["integration.mapping"].create({"system_id": self.carrier.id, "kind": "status",
-                                                "external_code": "OFD-77", "internal_value": "out_for_delivery"})
+        self.env["integration.mapping"].create(
+            {
+                "system_id": self.carrier.id,
+                "kind": "status",
+                "external_code": "OFD-77",
+                "internal_value": "out_for_delivery",
+            }
+        )
         message._integration_reprocess()
         self.assertEqual(self.picking.integration_tracking_status, "out_for_delivery")
 
     def test_access_and_bad_input(self):
         body = {"status": "in_transit", "occurred_at": "2026-12-01T10:00:00+01:00"}
         self.assertEqual(self.post(body, token=self.stranger_token).status_code, 404)
-        self.assertEqual(self.post(body, token=self.shop_token).status_code, 201)  # its own order
+        self.assertEqual(
+            self.post(body, token=self.shop_token).status_code, 201
+        )  # its own order
         self.assertEqual(self.post(body, ref="999999999").status_code, 404)
         for bad, pointer in (
-            ({"status": "in_transit", "occurred_at": "2026-12-01T10:00:00"}, "/occurred_at"),
+            (
+                {"status": "in_transit", "occurred_at": "2026-12-01T10:00:00"},
+                "/occurred_at",
+            ),
             ({"occurred_at": "2026-12-01T10:00:00Z"}, "/status"),
-            ({"status": "teleported", "occurred_at": "2026-12-01T10:00:00Z"}, "/status"),
-            ({"status": "in_transit", "occurred_at": "2026-12-01T10:00:00Z",
-              "proof_of_delivery": {"received_by": "X"}}, "/proof_of_delivery"),
+            (
+                {"status": "teleported", "occurred_at": "2026-12-01T10:00:00Z"},
+                "/status",
+            ),
+            (
+                {
+                    "status": "in_transit",
+                    "occurred_at": "2026-12-01T10:00:00Z",
+                    "proof_of_delivery": {"received_by": "X"},
+                },
+                "/proof_of_delivery",
+            ),
         ):
             response = self.post(bad)
             self.assertEqual(response.status_code, 422, (bad, response.text))
-            self.assertEqual(response.headers["Content-Type"], "application/problem+json")
-            self.assertIn(pointer, json.dumps(response.json().get("errors")), response.text)
+            self.assertEqual(
+                response.headers["Content-Type"], "application/problem+json"
+            )
+            self.assertIn(
+                pointer, json.dumps(response.json().get("errors")), response.text
+            )
         huge = base64.b64encode(b"x" * (1024 * 1024 + 10)).decode()
-        response = self.post({"status": "delivered", "occurred_at": "2026-12-01T10:00:00Z",
-                              "proof_of_delivery": {"photo": {"content_type": "image/jpeg", "data": huge}}})
+        response = self.post(
+            {
+                "status": "delivered",
+                "occurred_at": "2026-12-01T10:00:00Z",
+                "proof_of_delivery": {
+                    "photo": {"content_type": "image/jpeg", "data": huge}
+                },
+            }
+        )
         self.assertIn(response.status_code, (413, 422), response.text)
         self.assertNotEqual(self.picking.integration_tracking_status, "delivered")

@@ -16,7 +16,12 @@ class TestMilestoneTools(BaseCase):
     def test_any_arrival_order_ends_on_the_newest_forward_status(self):
         import itertools
 
-        scans = [("pre_transit", 1), ("in_transit", 2), ("out_for_delivery", 3), ("delivered", 4)]
+        scans = [
+            ("pre_transit", 1),
+            ("in_transit", 2),
+            ("out_for_delivery", 3),
+            ("delivered", 4),
+        ]
         for order in itertools.permutations(scans):
             current = None
             for scan in order:

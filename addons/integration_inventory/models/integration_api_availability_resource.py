@@ -54,7 +54,9 @@ class IntegrationApiAvailabilityResource(models.AbstractModel):
         incoming = products._integration_incoming(warehouses)
         units = products._integration_units()
         uoms = self.env["uom.uom"].browse({unit[0] for unit in units.values()})
-        codes = self.env["integration.mapping"].code_table(system, products, uoms, warehouses)
+        codes = self.env["integration.mapping"].code_table(
+            system, products, uoms, warehouses
+        )
         warehouse_codes = [
             (warehouse.id, codes.get(warehouse, "warehouse") or warehouse.code)
             for warehouse in warehouses
@@ -75,7 +77,10 @@ class IntegrationApiAvailabilityResource(models.AbstractModel):
                         "uom": uom_name,
                         "uom_code": uom_codes[uom_id],
                         **figures[key],
-                        "next_incoming": {"quantity": receipts[0][1], "date": receipts[0][0]}
+                        "next_incoming": {
+                            "quantity": receipts[0][1],
+                            "date": receipts[0][0],
+                        }
                         if receipts
                         else None,
                     }
@@ -90,14 +95,18 @@ class IntegrationApiAvailabilityResource(models.AbstractModel):
         """The products the system means by ``skus``, and an error line per
         code it has not mapped."""
         Mapping = self.env["integration.mapping"]
-        found = Mapping.sudo().resolve_many(system, "product", skus, raise_if_missing=False)
+        found = Mapping.sudo().resolve_many(
+            system, "product", skus, raise_if_missing=False
+        )
         errors, product_ids = [], []
         for index, sku in enumerate(skus):
             product = found.get(normalize_code(sku))
             if product:
                 product_ids.append(product.id)
             else:
-                errors.append(self._unmapped_line("sku", sku, f"/sku/{index}", "product"))
+                errors.append(
+                    self._unmapped_line("sku", sku, f"/sku/{index}", "product")
+                )
         products = self.env["product.product"].browse(dict.fromkeys(product_ids))
         return products.sudo().with_company(system.company_id), errors
 
@@ -154,7 +163,9 @@ class IntegrationApiAvailabilityResource(models.AbstractModel):
                 warehouses |= warehouse
             else:
                 errors.append(
-                    self._unmapped_line("warehouse", code, f"/warehouse/{index}", "warehouse")
+                    self._unmapped_line(
+                        "warehouse", code, f"/warehouse/{index}", "warehouse"
+                    )
                 )
         return warehouses, errors
 
@@ -167,7 +178,9 @@ class IntegrationApiAvailabilityResource(models.AbstractModel):
                 "kind": kind,
                 "pointer": pointer,
                 "detail": f"Unknown {kind} code {code!r} for this system"
-                + (" (or it does not feed this channel)" if kind == "warehouse" else ""),
+                + (
+                    " (or it does not feed this channel)" if kind == "warehouse" else ""
+                ),
             },
         }
 
@@ -200,7 +213,9 @@ class IntegrationApiAvailabilityResource(models.AbstractModel):
             product = found.get(normalize_code(line["sku"]))
             if not product:
                 answers.append(
-                    self._unmapped_line("sku", line["sku"], f"/lines/{index}/sku", "product")
+                    self._unmapped_line(
+                        "sku", line["sku"], f"/lines/{index}/sku", "product"
+                    )
                 )
                 continue
             candidates = allowed
@@ -263,7 +278,12 @@ class IntegrationApiAvailabilityResource(models.AbstractModel):
                 422,
                 "Unprocessable Content",
                 "A wanted date is a day written YYYY-MM-DD.",
-                errors=[{"pointer": f"/lines/{index}/date", "detail": f"{value!r} is not a date"}],
+                errors=[
+                    {
+                        "pointer": f"/lines/{index}/date",
+                        "detail": f"{value!r} is not a date",
+                    }
+                ],
                 problem_type="validation-failed",
             ) from exc
 
@@ -276,6 +296,7 @@ class IntegrationApiAvailabilityResource(models.AbstractModel):
         available = {key: row["available_to_sell"] for key, row in figures.items()}
         # outgoing demand Odoo could not reserve yet waits for the receipts
         backlog = {
-            key: max(0.0, row["outgoing"] - row["reserved"]) for key, row in figures.items()
+            key: max(0.0, row["outgoing"] - row["reserved"])
+            for key, row in figures.items()
         }
         return promise(lines, available, incoming, backlog=backlog)

@@ -73,7 +73,10 @@ class IntegrationApiCountResource(models.AbstractModel):
     def _resolve(self, system, body_lines):
         Mapping = self.env["integration.mapping"].sudo()
         products = Mapping.resolve_many(
-            system, "product", [line["sku"] for line in body_lines], pointers="/lines/{index}/sku"
+            system,
+            "product",
+            [line["sku"] for line in body_lines],
+            pointers="/lines/{index}/sku",
         )
         default_location = system._availability_warehouses()[:1].lot_stock_id
         lines = []
@@ -102,7 +105,10 @@ class IntegrationApiCountResource(models.AbstractModel):
             )
         elif line.get("warehouse"):
             warehouse = Mapping.resolve(
-                system, "warehouse", line["warehouse"], pointer=f"/lines/{index}/warehouse"
+                system,
+                "warehouse",
+                line["warehouse"],
+                pointer=f"/lines/{index}/warehouse",
             )
             location = warehouse.lot_stock_id
         else:
@@ -131,7 +137,9 @@ class IntegrationApiCountResource(models.AbstractModel):
                 f"{product.display_name} is tracked: the count needs its lot or serial number",
                 pointer=f"/lines/{index}/lot",
             )
-        lot = Lot.search([("product_id", "=", product.id), ("name", "=", name)], limit=1)
+        lot = Lot.search(
+            [("product_id", "=", product.id), ("name", "=", name)], limit=1
+        )
         if not lot:
             raise BusinessRuleError(
                 f"Unknown lot {name!r} of {product.display_name}",

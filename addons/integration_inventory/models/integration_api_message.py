@@ -22,13 +22,18 @@ class IntegrationApiMessage(models.Model):
     def _check_count_waiting(self):
         for message in self:
             if message.route != COUNT_ROUTE or message.state != "needs_fix":
-                raise UserError(_("Only a count waiting for a fix can be approved or rejected."))
+                raise UserError(
+                    _("Only a count waiting for a fix can be approved or rejected.")
+                )
 
     def action_approve_count(self):
         """Apply the count as it is, differences beyond the threshold included."""
         self._check_count_waiting()
         self.sudo().write(
-            {"count_approved_by_id": self.env.uid, "count_approved_at": fields.Datetime.now()}
+            {
+                "count_approved_by_id": self.env.uid,
+                "count_approved_at": fields.Datetime.now(),
+            }
         )
         self._integration_reprocess()
         return {
@@ -46,13 +51,20 @@ class IntegrationApiMessage(models.Model):
         closed with who rejected it."""
         self._check_count_waiting()
         for message in self.sudo():
-            message.write({"state": "rejected", "error": _("Count rejected by %s", self.env.user.name)})
+            message.write(
+                {
+                    "state": "rejected",
+                    "error": _("Count rejected by %s", self.env.user.name),
+                }
+            )
             exception = message.exception_id
             if exception and exception.state in ("new", "in_progress"):
                 exception.write(
                     {
                         "state": "ignored",
-                        "resolution_note": _("Count rejected by %s: not applied.", self.env.user.name),
+                        "resolution_note": _(
+                            "Count rejected by %s: not applied.", self.env.user.name
+                        ),
                     }
                 )
         return True

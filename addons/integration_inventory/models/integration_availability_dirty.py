@@ -115,7 +115,11 @@ class IntegrationAvailabilityDirty(models.Model):
     def _window(self):
         value = self.env["ir.config_parameter"].sudo().get_param(WINDOW_PARAM)
         try:
-            return max(0.0, float(value)) if value not in (None, False, "") else DEFAULT_WINDOW
+            return (
+                max(0.0, float(value))
+                if value not in (None, False, "")
+                else DEFAULT_WINDOW
+            )
         except ValueError:
             return DEFAULT_WINDOW
 
@@ -138,7 +142,10 @@ class IntegrationAvailabilityDirty(models.Model):
         event per channel, product and warehouse whose figures differ from
         the ones last announced. Idempotent; one drain at a time."""
         cr = self.env.cr
-        cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", (pg.LOCK_AVAILABILITY_DRAIN, LOCK_KEY))
+        cr.execute(
+            "SELECT pg_try_advisory_xact_lock(%s, %s)",
+            (pg.LOCK_AVAILABILITY_DRAIN, LOCK_KEY),
+        )
         if not cr.fetchone()[0]:
             self._enqueue_drain()
             return "another drain is running: rescheduled"

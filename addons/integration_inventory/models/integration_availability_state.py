@@ -42,8 +42,10 @@ class IntegrationAvailabilityState(models.Model):
 
         :return: the events written
         """
-        systems = self.env["integration.system"].sudo().search(
-            [("availability_publish", "=", True), ("state", "=", "active")]
+        systems = (
+            self.env["integration.system"]
+            .sudo()
+            .search([("availability_publish", "=", True), ("state", "=", "active")])
         )
         Event = self.env["integration.event"]
         events = Event
@@ -68,7 +70,9 @@ class IntegrationAvailabilityState(models.Model):
             .exists()
             .filtered("is_storable")
         )
-        warehouses = self.env["stock.warehouse"].sudo().browse(sorted({w for _p, w in keys}))
+        warehouses = (
+            self.env["stock.warehouse"].sudo().browse(sorted({w for _p, w in keys}))
+        )
         if not products:
             return [], []
         figures = products._integration_stock_figures(warehouses, system=system)
@@ -92,7 +96,9 @@ class IntegrationAvailabilityState(models.Model):
                         "type": "availability.changed",
                         "record": product,
                         "system": system,
-                        "subject": availability_subject(system.code, warehouse.code, product.id),
+                        "subject": availability_subject(
+                            system.code, warehouse.code, product.id
+                        ),
                         "data": {
                             "system": system.code,
                             "sku": resource._sku(system, product, codes),
@@ -112,7 +118,10 @@ class IntegrationAvailabilityState(models.Model):
                             "uom_code": codes.get(product.uom_id, "uom"),
                             "figures": new,
                             "previous": previous,
-                            "changed_at": changed[key].isoformat(timespec="milliseconds") + "Z",
+                            "changed_at": changed[key].isoformat(
+                                timespec="milliseconds"
+                            )
+                            + "Z",
                         },
                     }
                 )
@@ -133,7 +142,10 @@ class IntegrationAvailabilityState(models.Model):
     def _store(self, system, states, events):
         """Upsert the figures just announced (one statement)."""
         by_subject = {event.subject: event.id for event in events}
-        codes = {w.id: w.code for w in self.env["stock.warehouse"].browse({w for (_p, w), _f in states})}
+        codes = {
+            w.id: w.code
+            for w in self.env["stock.warehouse"].browse({w for (_p, w), _f in states})
+        }
         uid = self.env.uid
         rows = [
             (

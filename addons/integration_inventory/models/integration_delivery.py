@@ -24,7 +24,11 @@ class IntegrationDelivery(models.Model):
     @api.depends("event_id")
     def _compute_stock_changed_at(self):
         for delivery in self:
-            data = delivery.event_id.data if delivery.event_id.type == "availability.changed" else None
+            data = (
+                delivery.event_id.data
+                if delivery.event_id.type == "availability.changed"
+                else None
+            )
             changed_at = (data or {}).get("changed_at")
             delivery.stock_changed_at = (
                 datetime.fromisoformat(changed_at.rstrip("Z")) if changed_at else False
@@ -36,7 +40,8 @@ class IntegrationDelivery(models.Model):
             if delivery.stock_changed_at and delivery.delivered_at:
                 # delivered_at is kept to the second, the change to the millisecond
                 delivery.freshness_seconds = max(
-                    0.0, (delivery.delivered_at - delivery.stock_changed_at).total_seconds()
+                    0.0,
+                    (delivery.delivered_at - delivery.stock_changed_at).total_seconds(),
                 )
             else:
                 delivery.freshness_seconds = 0.0

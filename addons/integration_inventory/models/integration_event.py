@@ -37,6 +37,9 @@ class IntegrationEvent(models.Model):
             super()
             ._matching(subscription)
             .filtered(
-                lambda e: e.type not in ADDRESSED_TYPES or e.system_id == subscription.system_id
+                lambda e: (
+                    e.type not in ADDRESSED_TYPES
+                    or e.system_id == subscription.system_id
+                )
             )
         )

@@ -30,14 +30,24 @@ class IntegrationInventorySnapshot(models.Model):
     _order = "id desc"
 
     system_id = fields.Many2one(
-        "integration.system", required=True, index=True, ondelete="cascade", readonly=True
+        "integration.system",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
     )
     company_id = fields.Many2one(related="system_id.company_id", store=True)
-    taken_at = fields.Datetime(required=True, readonly=True, default=fields.Datetime.now)
+    taken_at = fields.Datetime(
+        required=True, readonly=True, default=fields.Datetime.now
+    )
     expires_at = fields.Datetime(readonly=True)
     record_count = fields.Integer(readonly=True)
-    jsonl_attachment_id = fields.Many2one("ir.attachment", readonly=True, ondelete="set null")
-    csv_attachment_id = fields.Many2one("ir.attachment", readonly=True, ondelete="set null")
+    jsonl_attachment_id = fields.Many2one(
+        "ir.attachment", readonly=True, ondelete="set null"
+    )
+    csv_attachment_id = fields.Many2one(
+        "ir.attachment", readonly=True, ondelete="set null"
+    )
     jsonl_sha256 = fields.Char(string="SHA-256 (JSON Lines)", readonly=True)
     csv_sha256 = fields.Char(string="SHA-256 (CSV)", readonly=True)
     event_id = fields.Many2one("integration.event", readonly=True, ondelete="set null")
@@ -55,18 +65,26 @@ class IntegrationInventorySnapshot(models.Model):
         """Write the snapshot of ``system``'s allocated SKUs and announce it."""
         resource = self.env["integration.api.availability.resource"]
         items = []
-        products = self.env["product.product"].sudo().with_company(system.company_id).search(
-            resource._stocked_domain(system), order="id"
+        products = (
+            self.env["product.product"]
+            .sudo()
+            .with_company(system.company_id)
+            .search(resource._stocked_domain(system), order="id")
         )
         warehouses = system._availability_warehouses()
         for start in range(0, len(products), 500):
-            items += resource._availability_items(system, products[start : start + 500], warehouses)
+            items += resource._availability_items(
+                system, products[start : start + 500], warehouses
+            )
         jsonl = "".join(
-            json.dumps(item, default=to_jsonable, sort_keys=True, ensure_ascii=False) + "\n"
+            json.dumps(item, default=to_jsonable, sort_keys=True, ensure_ascii=False)
+            + "\n"
             for item in items
         ).encode()
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+        writer = csv.DictWriter(
+            buffer, CSV_COLUMNS, extrasaction="ignore", lineterminator="\n"
+        )
         writer.writeheader()
         writer.writerows(items)
         csv_bytes = buffer.getvalue().encode()
@@ -75,7 +93,8 @@ class IntegrationInventorySnapshot(models.Model):
             {
                 "system_id": system.id,
                 "taken_at": taken_at,
-                "expires_at": taken_at + timedelta(days=system.snapshot_retention_days or 7),
+                "expires_at": taken_at
+                + timedelta(days=system.snapshot_retention_days or 7),
                 "record_count": len(items),
                 "jsonl_sha256": hashlib.sha256(jsonl).hexdigest(),
                 "csv_sha256": hashlib.sha256(csv_bytes).hexdigest(),
@@ -109,40 +128,46 @@ class IntegrationInventorySnapshot(models.Model):
         self.ensure_one()
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         url = f"{base.rstrip('/')}/api/v1/snapshots/{self.id}"
-        return self.env["integration.event"].with_company(self.company_id)._emit(
-            "inventory.snapshot",
-            {
-                "snapshot_id": self.id,
-                "system": self.system_id.code,
-                "taken_at": self.taken_at,
-                "expires_at": self.expires_at,
-                "record_count": self.record_count,
-                "files": [
-                    {
-                        "format": "jsonl",
-                        "content_type": FORMATS["jsonl"][0],
-                        "url": f"{url}?format=jsonl",
-                        "sha256": self.jsonl_sha256,
-                        "bytes": self.jsonl_attachment_id.file_size,
-                    },
-                    {
-                        "format": "csv",
-                        "content_type": FORMATS["csv"][0],
-                        "url": f"{url}?format=csv",
-                        "sha256": self.csv_sha256,
-                        "bytes": self.csv_attachment_id.file_size,
-                    },
-                ],
-            },
-            record=self,
-            subject=f"snapshots/{self.system_id.code}/{self.id}",
-            system=self.system_id,
+        return (
+            self.env["integration.event"]
+            .with_company(self.company_id)
+            ._emit(
+                "inventory.snapshot",
+                {
+                    "snapshot_id": self.id,
+                    "system": self.system_id.code,
+                    "taken_at": self.taken_at,
+                    "expires_at": self.expires_at,
+                    "record_count": self.record_count,
+                    "files": [
+                        {
+                            "format": "jsonl",
+                            "content_type": FORMATS["jsonl"][0],
+                            "url": f"{url}?format=jsonl",
+                            "sha256": self.jsonl_sha256,
+                            "bytes": self.jsonl_attachment_id.file_size,
+                        },
+                        {
+                            "format": "csv",
+                            "content_type": FORMATS["csv"][0],
+                            "url": f"{url}?format=csv",
+                            "sha256": self.csv_sha256,
+                            "bytes": self.csv_attachment_id.file_size,
+                        },
+                    ],
+                },
+                record=self,
+                subject=f"snapshots/{self.system_id.code}/{self.id}",
+                system=self.system_id,
+            )
         )
 
     def _content(self, fmt):
         """``(bytes, content type, sha256)`` of one of the snapshot's files."""
         self.ensure_one()
-        attachment = self.jsonl_attachment_id if fmt == "jsonl" else self.csv_attachment_id
+        attachment = (
+            self.jsonl_attachment_id if fmt == "jsonl" else self.csv_attachment_id
+        )
         digest = self.jsonl_sha256 if fmt == "jsonl" else self.csv_sha256
         return attachment.sudo().raw or b"", FORMATS[fmt][0], digest
 
@@ -153,17 +178,25 @@ class IntegrationInventorySnapshot(models.Model):
     def _cron_take_due(self, now=None):
         """Take today's snapshot of each system whose hour (UTC) has come."""
         now = now or fields.Datetime.now()
-        systems = self.env["integration.system"].sudo().search(
-            [
-                ("snapshot_enabled", "=", True),
-                ("state", "=", "active"),
-                ("snapshot_hour", "<=", now.hour),
-            ]
+        systems = (
+            self.env["integration.system"]
+            .sudo()
+            .search(
+                [
+                    ("snapshot_enabled", "=", True),
+                    ("state", "=", "active"),
+                    ("snapshot_hour", "<=", now.hour),
+                ]
+            )
         )
         start_of_day = now.replace(hour=0, minute=0, second=0, microsecond=0)
-        taken = self.sudo().search(
-            [("system_id", "in", systems.ids), ("taken_at", ">=", start_of_day)]
-        ).system_id
+        taken = (
+            self.sudo()
+            .search(
+                [("system_id", "in", systems.ids), ("taken_at", ">=", start_of_day)]
+            )
+            .system_id
+        )
         snapshots = self
         for system in systems - taken:
             snapshots |= self._take(system)

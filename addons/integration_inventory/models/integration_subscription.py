@@ -20,7 +20,8 @@ class IntegrationSubscription(models.Model):
     def _check_availability_system(self):
         for subscription in self:
             if not subscription.system_id and any(
-                code in SYSTEM_ONLY_TYPES for code in subscription.event_type_ids.mapped("code")
+                code in SYSTEM_ONLY_TYPES
+                for code in subscription.event_type_ids.mapped("code")
             ):
                 raise ValidationError(
                     _(

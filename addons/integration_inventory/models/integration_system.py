@@ -75,9 +75,7 @@ class IntegrationSystem(models.Model):
     snapshot_hour = fields.Integer(
         string="Snapshot hour (UTC)", default=2, help="0-23, in UTC."
     )
-    snapshot_retention_days = fields.Integer(
-        string="Keep snapshots (days)", default=7
-    )
+    snapshot_retention_days = fields.Integer(string="Keep snapshots (days)", default=7)
 
     @api.constrains("snapshot_hour", "snapshot_retention_days")
     def _check_snapshot_schedule(self):
@@ -87,7 +85,9 @@ class IntegrationSystem(models.Model):
             if system.snapshot_retention_days < 1:
                 raise ValidationError(_("Snapshots are kept at least one day."))
 
-    @api.constrains("availability_buffer_kind", "availability_buffer", "availability_cap")
+    @api.constrains(
+        "availability_buffer_kind", "availability_buffer", "availability_cap"
+    )
     def _check_availability_allocation(self):
         for system in self:
             if system.availability_buffer < 0 or system.availability_cap < 0:

@@ -16,7 +16,9 @@ _WAREHOUSES_CTE = """
          WHERE w.id = ANY(%(warehouses)s)
     )
 """
-_QUANTS_SQL = _WAREHOUSES_CTE + """
+_QUANTS_SQL = (
+    _WAREHOUSES_CTE
+    + """
     SELECT q.product_id, wh.warehouse_id, SUM(q.quantity), SUM(q.reserved_quantity)
       FROM stock_quant q
       JOIN stock_location l ON l.id = q.location_id
@@ -24,9 +26,12 @@ _QUANTS_SQL = _WAREHOUSES_CTE + """
      WHERE q.product_id = ANY(%(products)s)
   GROUP BY q.product_id, wh.warehouse_id
 """
+)
 # a move comes in when its (final) destination is in the warehouse and its
 # source is not, as in Odoo's _get_domain_locations_new
-_MOVES_SQL = _WAREHOUSES_CTE + """
+_MOVES_SQL = (
+    _WAREHOUSES_CTE
+    + """
     SELECT m.product_id, wh.warehouse_id, {group}
            SUM(m.product_qty) FILTER (WHERE dest.parent_path LIKE wh.parent_path || '%%'),
            SUM(m.product_qty) FILTER (WHERE src.parent_path LIKE wh.parent_path || '%%')
@@ -38,6 +43,7 @@ _MOVES_SQL = _WAREHOUSES_CTE + """
      WHERE m.product_id = ANY(%(products)s) AND m.state = ANY(%(states)s)
   GROUP BY m.product_id, wh.warehouse_id {group_by}
 """
+)
 
 
 class ProductProduct(models.Model):
@@ -65,7 +71,10 @@ class ProductProduct(models.Model):
         }
         cr = self.env.cr
         cr.execute(_QUANTS_SQL, params)
-        quants = {(p, w): (qty or 0.0, reserved or 0.0) for p, w, qty, reserved in cr.fetchall()}
+        quants = {
+            (p, w): (qty or 0.0, reserved or 0.0)
+            for p, w, qty, reserved in cr.fetchall()
+        }
         cr.execute(_MOVES_SQL.format(group="", group_by=""), params)
         moves = {(p, w): (inc or 0.0, out or 0.0) for p, w, inc, out in cr.fetchall()}
         units = products._integration_units()
@@ -99,7 +108,9 @@ class ProductProduct(models.Model):
         if not self:
             return {}
         self.env.flush_all()
-        unit_category = self.env.ref("uom.product_uom_categ_unit", raise_if_not_found=False)
+        unit_category = self.env.ref(
+            "uom.product_uom_categ_unit", raise_if_not_found=False
+        )
         self.env.cr.execute(
             """
             SELECT pp.id, u.id, COALESCE(u.name->>%(lang)s, u.name->>'en_US'), u.rounding,
@@ -109,8 +120,11 @@ class ProductProduct(models.Model):
               JOIN uom_uom u ON u.id = pt.uom_id
              WHERE pp.id = ANY(%(ids)s)
             """,
-            {"lang": self.env.lang or "en_US", "unit": unit_category.id if unit_category else 0,
-             "ids": list(self.ids)},
+            {
+                "lang": self.env.lang or "en_US",
+                "unit": unit_category.id if unit_category else 0,
+                "ids": list(self.ids),
+            },
         )
         return {row[0]: row[1:] for row in self.env.cr.fetchall()}
 

@@ -7,7 +7,9 @@ class PurchaseOrder(models.Model):
     _inherit = "purchase.order"
 
     def button_approve(self, force=False):
-        todo = self.filtered(lambda order: order.state in ("draft", "sent", "to approve"))
+        todo = self.filtered(
+            lambda order: order.state in ("draft", "sent", "to approve")
+        )
         result = super().button_approve(force=force)
         confirmed = todo.filtered(lambda order: order.state in ("purchase", "done"))
         if confirmed and not self.env.context.get("integration_no_events"):
@@ -33,7 +35,11 @@ class PurchaseOrder(models.Model):
         lines = order.order_line.filtered(lambda line: not line.display_type)
         warehouse = order.picking_type_id.warehouse_id
         codes = self.env["integration.mapping"].code_table(
-            system or None, order.partner_id, lines.product_id, lines.product_uom, warehouse
+            system or None,
+            order.partner_id,
+            lines.product_id,
+            lines.product_uom,
+            warehouse,
         )
         return {
             "type": "purchase.confirmed",
@@ -59,7 +65,9 @@ class PurchaseOrder(models.Model):
                 "lines": [
                     {
                         "id": line.id,
-                        "product": line.product_id._integration_event_values(codes if system else None),
+                        "product": line.product_id._integration_event_values(
+                            codes if system else None
+                        ),
                         "quantity": line.product_qty,
                         "uom": line.product_uom.name,
                         "uom_code": codes.get(line.product_uom, "uom"),

@@ -2,7 +2,14 @@ from odoo import api, models
 
 # what changes Odoo's incoming and outgoing quantities (and the forecast)
 MOVE_FIELDS = frozenset(
-    {"state", "product_uom_qty", "product_id", "location_id", "location_dest_id", "date"}
+    {
+        "state",
+        "product_uom_qty",
+        "product_id",
+        "location_id",
+        "location_dest_id",
+        "date",
+    }
 )
 
 

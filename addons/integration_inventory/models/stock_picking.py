@@ -37,7 +37,11 @@ class StockPicking(models.Model):
         if not audiences or not self:
             return Event
         return Event._emit_many(
-            [picking._integration_receipt_item(system) for system in audiences for picking in self]
+            [
+                picking._integration_receipt_item(system)
+                for system in audiences
+                for picking in self
+            ]
         )
 
     def _integration_receipt_item(self, system):
@@ -47,7 +51,11 @@ class StockPicking(models.Model):
         warehouse = picking.picking_type_id.warehouse_id
         purchase = picking["purchase_id"] if "purchase_id" in picking._fields else None
         codes = self.env["integration.mapping"].code_table(
-            system or None, moves.product_id, moves.product_uom, picking.partner_id, warehouse
+            system or None,
+            moves.product_id,
+            moves.product_uom,
+            picking.partner_id,
+            warehouse,
         )
         return {
             "type": "receipt.validated",
@@ -62,7 +70,9 @@ class StockPicking(models.Model):
                 "supplier": {
                     "id": picking.partner_id.id,
                     "name": picking.partner_id.display_name,
-                    "code": codes.get(picking.partner_id) or picking.partner_id.ref or None,
+                    "code": codes.get(picking.partner_id)
+                    or picking.partner_id.ref
+                    or None,
                 }
                 if picking.partner_id
                 else None,
@@ -73,7 +83,9 @@ class StockPicking(models.Model):
                 "lines": [
                     {
                         "id": move.id,
-                        "product": move.product_id._integration_event_values(codes if system else None),
+                        "product": move.product_id._integration_event_values(
+                            codes if system else None
+                        ),
                         "quantity": move.quantity,
                         "expected": move.product_uom_qty,
                         "uom": move.product_uom.name,

@@ -13,7 +13,9 @@ class StockQuant(models.Model):
     def _apply_inventory(self):
         if self.env.context.get("integration_no_events"):
             return super()._apply_inventory()
-        audiences = self.env["integration.event"].sudo()._audiences("inventory.adjusted")
+        audiences = (
+            self.env["integration.event"].sudo()._audiences("inventory.adjusted")
+        )
         before = [
             {
                 "quant": quant,

@@ -40,12 +40,18 @@ class StockQuant(models.Model):
         for line in lines:
             before = sum(
                 Quant._gather(
-                    line["product"], line["location"], lot_id=line["lot"] or None, strict=True
+                    line["product"],
+                    line["location"],
+                    lot_id=line["lot"] or None,
+                    strict=True,
                 ).mapped("quantity")
             )
             rows.append((line, before))
             if beyond_threshold(
-                before, line["quantity"], system.count_threshold_kind, system.count_threshold
+                before,
+                line["quantity"],
+                system.count_threshold_kind,
+                system.count_threshold,
             ):
                 held.append((line, before))
         if held and not approved:
@@ -71,7 +77,10 @@ class StockQuant(models.Model):
         quants = Quant.browse()
         for line, _before in rows:
             quant = Quant._gather(
-                line["product"], line["location"], lot_id=line["lot"] or None, strict=True
+                line["product"],
+                line["location"],
+                lot_id=line["lot"] or None,
+                strict=True,
             )[:1]
             if not quant:
                 quant = Quant.create(
@@ -85,13 +94,17 @@ class StockQuant(models.Model):
             quants |= quant
         changed = quants.filtered(
             lambda q: float_compare(
-                q.inventory_diff_quantity, 0, precision_rounding=q.product_uom_id.rounding
+                q.inventory_diff_quantity,
+                0,
+                precision_rounding=q.product_uom_id.rounding,
             )
         )
         (quants - changed).action_clear_inventory_quantity()
         if changed:
             changed.with_context(
-                inventory_name=_("%(system)s count %(ref)s", system=system.code, ref=reference)
+                inventory_name=_(
+                    "%(system)s count %(ref)s", system=system.code, ref=reference
+                )
             )._apply_inventory()
         return [
             {

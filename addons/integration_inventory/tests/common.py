@@ -48,7 +48,9 @@ class InventoryCase(DistributionCase):
     def picking(cls, kind, product, quantity, warehouse=None, days=0, confirm=True):
         """A receipt (``kind="incoming"``) or delivery (``"outgoing"``)."""
         warehouse = warehouse or cls.warehouse
-        picking_type = warehouse.in_type_id if kind == "incoming" else warehouse.out_type_id
+        picking_type = (
+            warehouse.in_type_id if kind == "incoming" else warehouse.out_type_id
+        )
         if kind == "incoming":
             source = cls.env.ref("stock.stock_location_suppliers")
             dest = warehouse.lot_stock_id
@@ -61,7 +63,9 @@ class InventoryCase(DistributionCase):
                 "picking_type_id": picking_type.id,
                 "location_id": source.id,
                 "location_dest_id": dest.id,
-                "partner_id": cls.supplier.id if kind == "incoming" else cls.customer.id,
+                "partner_id": cls.supplier.id
+                if kind == "incoming"
+                else cls.customer.id,
                 "scheduled_date": date,
                 "move_ids": [
                     fields.Command.create(

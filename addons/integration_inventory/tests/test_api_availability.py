@@ -16,28 +16,43 @@ class TestAvailabilityApi(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.bot = new_test_user(cls.env, login="avail_bot", groups="sales_team.group_sale_salesman")
+        cls.bot = new_test_user(
+            cls.env, login="avail_bot", groups="sales_team.group_sale_salesman"
+        )
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.env.company.id)], limit=1
         )
-        cls.wh2 = cls.env["stock.warehouse"].create({"name": "API second", "code": "APIW2"})
+        cls.wh2 = cls.env["stock.warehouse"].create(
+            {"name": "API second", "code": "APIW2"}
+        )
         cls.system = cls.env["integration.system"].create(
             {
                 "name": "Availability shop",
                 "code": "avail_shop",
                 "state": "active",
                 "user_id": cls.bot.id,
-                "availability_warehouse_ids": [fields.Command.set([cls.warehouse.id, cls.wh2.id])],
+                "availability_warehouse_ids": [
+                    fields.Command.set([cls.warehouse.id, cls.wh2.id])
+                ],
                 "availability_buffer_kind": "absolute",
                 "availability_buffer": 1,
             }
         )
         cls.other = cls.env["integration.system"].create(
-            {"name": "Other shop", "code": "avail_other", "state": "active", "user_id": cls.bot.id}
+            {
+                "name": "Other shop",
+                "code": "avail_other",
+                "state": "active",
+                "user_id": cls.bot.id,
+            }
         )
         Product = cls.env["product.product"]
-        cls.lamp = Product.create({"name": "API lamp", "default_code": "API-LAMP", "is_storable": True})
-        cls.sofa = Product.create({"name": "API sofa", "default_code": "API-SOFA", "is_storable": True})
+        cls.lamp = Product.create(
+            {"name": "API lamp", "default_code": "API-LAMP", "is_storable": True}
+        )
+        cls.sofa = Product.create(
+            {"name": "API sofa", "default_code": "API-SOFA", "is_storable": True}
+        )
         Quant = cls.env["stock.quant"]
         Quant._update_available_quantity(cls.lamp, cls.warehouse.lot_stock_id, 10)
         Quant._update_available_quantity(cls.lamp, cls.wh2.lot_stock_id, 4)
@@ -69,8 +84,18 @@ class TestAvailabilityApi(HttpCase):
         Mapping = cls.env["integration.mapping"]
         Mapping.create(
             [
-                {"system_id": cls.system.id, "kind": "product", "external_code": "SKU-LAMP", "res_id": cls.lamp.id},
-                {"system_id": cls.system.id, "kind": "warehouse", "external_code": "EAST", "res_id": cls.wh2.id},
+                {
+                    "system_id": cls.system.id,
+                    "kind": "product",
+                    "external_code": "SKU-LAMP",
+                    "res_id": cls.lamp.id,
+                },
+                {
+                    "system_id": cls.system.id,
+                    "kind": "warehouse",
+                    "external_code": "EAST",
+                    "res_id": cls.wh2.id,
+                },
             ]
         )
         cls.token = cls.make_token(["availability:read"])
@@ -84,7 +109,11 @@ class TestAvailabilityApi(HttpCase):
                 "name": "availability test key",
                 "system_id": (system or cls.system).id,
                 "scope_ids": [
-                    fields.Command.set(cls.env["integration.api.scope"].search([("code", "in", scopes)]).ids)
+                    fields.Command.set(
+                        cls.env["integration.api.scope"]
+                        .search([("code", "in", scopes)])
+                        .ids
+                    )
                 ],
             }
         )
@@ -97,11 +126,17 @@ class TestAvailabilityApi(HttpCase):
             headers["Content-Type"] = "application/json"
             data = json.dumps(body)
         return self.opener.request(
-            method, self.base_url() + "/api/v1" + path, data=data, headers=headers, timeout=30
+            method,
+            self.base_url() + "/api/v1" + path,
+            data=data,
+            headers=headers,
+            timeout=30,
         )
 
     def line(self, items, sku, warehouse):
-        return next(i for i in items if i.get("sku") == sku and i.get("warehouse") == warehouse)
+        return next(
+            i for i in items if i.get("sku") == sku and i.get("warehouse") == warehouse
+        )
 
     def test_figures_per_sku_and_warehouse_in_the_callers_codes(self):
         response = self.call("GET", "/availability?sku=SKU-LAMP,API-SOFA,NOPE")
@@ -109,13 +144,21 @@ class TestAvailabilityApi(HttpCase):
         items = response.json()["items"]
         lamp_main = self.line(items, "SKU-LAMP", self.warehouse.code)
         self.assertEqual(
-            (lamp_main["on_hand"], lamp_main["available"], lamp_main["available_to_sell"]),
+            (
+                lamp_main["on_hand"],
+                lamp_main["available"],
+                lamp_main["available_to_sell"],
+            ),
             (10.0, 10.0, 9.0),
         )
         self.assertEqual(self.line(items, "SKU-LAMP", "EAST")["available_to_sell"], 3.0)
-        sofa_main = self.line(items, "API-SOFA", self.warehouse.code)  # fallback: internal reference
+        sofa_main = self.line(
+            items, "API-SOFA", self.warehouse.code
+        )  # fallback: internal reference
         self.assertEqual(sofa_main["incoming"], 6.0)
-        self.assertEqual(sofa_main["next_incoming"], {"quantity": 6.0, "date": str(self.receipt_day)})
+        self.assertEqual(
+            sofa_main["next_incoming"], {"quantity": 6.0, "date": str(self.receipt_day)}
+        )
         [unknown] = [i for i in items if "error" in i]
         self.assertEqual(unknown["sku"], "NOPE")
         self.assertEqual(unknown["error"]["code"], "unmapped_code")
@@ -131,7 +174,9 @@ class TestAvailabilityApi(HttpCase):
     def test_cursor_pages_through_every_stocked_product(self):
         seen, cursor, pages = [], None, 0
         while True:
-            path = "/availability?limit=1&warehouse=EAST" + (f"&cursor={cursor}" if cursor else "")
+            path = "/availability?limit=1&warehouse=EAST" + (
+                f"&cursor={cursor}" if cursor else ""
+            )
             response = self.call("GET", path)
             self.assertEqual(response.status_code, 200, response.text)
             body = response.json()
@@ -153,11 +198,17 @@ class TestAvailabilityApi(HttpCase):
         ):
             response = self.call("GET", path)
             self.assertEqual(response.status_code, status, path)
-            self.assertEqual(response.headers["Content-Type"], "application/problem+json")
-        response = self.call("POST", "/availability/check", {"lines": [{"sku": "X", "quantity": -1}]})
+            self.assertEqual(
+                response.headers["Content-Type"], "application/problem+json"
+            )
+        response = self.call(
+            "POST", "/availability/check", {"lines": [{"sku": "X", "quantity": -1}]}
+        )
         self.assertEqual(response.status_code, 422, response.text)
         self.assertEqual(response.json()["errors"][0]["pointer"], "/lines/0/quantity")
-        self.assertEqual(self.call("GET", "/availability", token=self.orders_token).status_code, 403)
+        self.assertEqual(
+            self.call("GET", "/availability", token=self.orders_token).status_code, 403
+        )
 
     def test_check_promises_now_and_schedules_the_rest(self):
         wanted = str(self.receipt_day + timedelta(days=1))
@@ -176,13 +227,17 @@ class TestAvailabilityApi(HttpCase):
         self.assertEqual(response.status_code, 200, response.text)
         lamp, sofa, moon, nope = response.json()["lines"]
         # WH offers 9 (10 less buffer 1), EAST 3: WH has most, 3 more are not coming
-        self.assertEqual((lamp["warehouse"], lamp["promisable_now"], lamp["short"]),
-                         (self.warehouse.code, 9.0, 3.0))
+        self.assertEqual(
+            (lamp["warehouse"], lamp["promisable_now"], lamp["short"]),
+            (self.warehouse.code, 9.0, 3.0),
+        )
         self.assertFalse(lamp["can_promise"])
         # the sofa: EAST offers 1 now (2 less the buffer), WH none; the rest is
         # scheduled where the line ships from, and nothing comes into EAST
-        self.assertEqual((sofa["warehouse"], sofa["promisable_now"], sofa["rest"], sofa["short"]),
-                         ("EAST", 1.0, 4.0, 4.0))
+        self.assertEqual(
+            (sofa["warehouse"], sofa["promisable_now"], sofa["rest"], sofa["short"]),
+            ("EAST", 1.0, 4.0, 4.0),
+        )
         self.assertFalse(sofa["can_promise"])
         self.assertEqual(moon["error"]["pointer"], "/lines/2/warehouse")
         self.assertEqual(nope["error"]["pointer"], "/lines/3/sku")
@@ -190,8 +245,18 @@ class TestAvailabilityApi(HttpCase):
     def test_check_rest_date_from_the_receipt(self):
         wanted = str(self.receipt_day + timedelta(days=1))
         response = self.call(
-            "POST", "/availability/check",
-            {"lines": [{"sku": "API-SOFA", "quantity": 4, "warehouse": self.warehouse.code, "date": wanted}]},
+            "POST",
+            "/availability/check",
+            {
+                "lines": [
+                    {
+                        "sku": "API-SOFA",
+                        "quantity": 4,
+                        "warehouse": self.warehouse.code,
+                        "date": wanted,
+                    }
+                ]
+            },
         )
         self.assertEqual(response.status_code, 200, response.text)
         [sofa] = response.json()["lines"]
@@ -200,7 +265,9 @@ class TestAvailabilityApi(HttpCase):
         self.assertTrue(sofa["can_promise"])
 
     def test_another_system_sees_only_its_own_codes(self):
-        response = self.call("GET", "/availability?sku=SKU-LAMP", token=self.other_token)
+        response = self.call(
+            "GET", "/availability?sku=SKU-LAMP", token=self.other_token
+        )
         self.assertEqual(response.status_code, 200, response.text)
         [line] = response.json()["items"]
         self.assertEqual(line["error"]["code"], "unmapped_code")
@@ -219,13 +286,17 @@ class TestAvailabilityApi(HttpCase):
         # a receiver: download each file, check bytes and count
         jsonl = self.call("GET", f"/snapshots/{snapshot.id}?format=jsonl")
         self.assertEqual(jsonl.status_code, 200, jsonl.text)
-        self.assertEqual(hashlib.sha256(jsonl.content).hexdigest(), files["jsonl"]["sha256"])
+        self.assertEqual(
+            hashlib.sha256(jsonl.content).hexdigest(), files["jsonl"]["sha256"]
+        )
         lines = [json.loads(line) for line in jsonl.content.decode().splitlines()]
         self.assertEqual(len(lines), event.data["record_count"])
         self.assertEqual(int(jsonl.headers["X-Record-Count"]), len(lines))
         self.assertIn(self.lamp.id, {line["product_id"] for line in lines})
         csv_file = self.call("GET", f"/snapshots/{snapshot.id}?format=csv")
-        self.assertEqual(hashlib.sha256(csv_file.content).hexdigest(), files["csv"]["sha256"])
+        self.assertEqual(
+            hashlib.sha256(csv_file.content).hexdigest(), files["csv"]["sha256"]
+        )
         rows = list(csv.DictReader(io.StringIO(csv_file.content.decode())))
         self.assertEqual(len(rows), event.data["record_count"])
         # another system's key: not found, not forbidden
@@ -233,7 +304,9 @@ class TestAvailabilityApi(HttpCase):
         self.assertEqual(other.status_code, 404)
         self.assertEqual(other.headers["Content-Type"], "application/problem+json")
         self.assertEqual(self.call("GET", "/snapshots/99999999").status_code, 404)
-        self.assertEqual(self.call("GET", f"/snapshots/{snapshot.id}?format=xml").status_code, 422)
+        self.assertEqual(
+            self.call("GET", f"/snapshots/{snapshot.id}?format=xml").status_code, 422
+        )
         # expired: purged with its files
         snapshot.expires_at = "2000-01-01 00:00:00"
         attachments = snapshot.jsonl_attachment_id | snapshot.csv_attachment_id

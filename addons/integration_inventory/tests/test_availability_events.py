@@ -17,7 +17,11 @@ class TestAvailabilityEvents(InventoryCase):
         cls.State = cls.env["integration.availability.state"]
         cls.products = cls.env["product.product"].create(
             [
-                {"name": f"Burst {i}", "default_code": f"BURST-{i}", "is_storable": True}
+                {
+                    "name": f"Burst {i}",
+                    "default_code": f"BURST-{i}",
+                    "is_storable": True,
+                }
                 for i in range(20)
             ]
         )
@@ -36,8 +40,10 @@ class TestAvailabilityEvents(InventoryCase):
 
     def events_of(self, events, product, warehouse=None):
         return events.filtered(
-            lambda e: e.res_id == product.id
-            and (warehouse is None or e.data["warehouse"]["id"] == warehouse.id)
+            lambda e: (
+                e.res_id == product.id
+                and (warehouse is None or e.data["warehouse"]["id"] == warehouse.id)
+            )
         ).sorted("sequence")
 
     def test_change_is_marked_at_commit_with_a_drain_one_window_later(self):
@@ -56,26 +62,47 @@ class TestAvailabilityEvents(InventoryCase):
         self.put_in_stock(self.lamp, 2, warehouse=self.wh2)
         self.commit_like()
         self.assertEqual(
-            len(self.env["queue.job"].search([("identity_key", "=", DRAIN_IDENTITY)])), 1
+            len(self.env["queue.job"].search([("identity_key", "=", DRAIN_IDENTITY)])),
+            1,
         )
         self.assertEqual(len(self.Dirty.search([("product_id", "=", self.lamp.id)])), 2)
 
     def test_event_in_the_channels_codes_after_its_allocation(self):
-        self.system.write({"availability_buffer_kind": "absolute", "availability_buffer": 2})
+        self.system.write(
+            {"availability_buffer_kind": "absolute", "availability_buffer": 2}
+        )
         self.put_in_stock(self.lamp, 10)
         self.picking("outgoing", self.lamp, 3)
         events = self.drain()
         [event] = self.events_of(events, self.lamp, self.warehouse)
         self.assertEqual(event.state, "published", event.data)
         self.assertEqual(event.system_id, self.system)
-        self.assertEqual(event.subject, f"availability/test_shop/{self.warehouse.code}/{self.lamp.id}")
+        self.assertEqual(
+            event.subject,
+            f"availability/test_shop/{self.warehouse.code}/{self.lamp.id}",
+        )
         data = event.data
         self.assertEqual(data["sku"], "SHOP-LAMP")
         self.assertEqual(data["warehouse"]["partner_code"], "MAIN")
         self.assertIsNone(data["previous"])
         self.assertEqual(
-            {k: data["figures"][k] for k in ("on_hand", "reserved", "available", "outgoing", "available_to_sell")},
-            {"on_hand": 10.0, "reserved": 3.0, "available": 7.0, "outgoing": 3.0, "available_to_sell": 5.0},
+            {
+                k: data["figures"][k]
+                for k in (
+                    "on_hand",
+                    "reserved",
+                    "available",
+                    "outgoing",
+                    "available_to_sell",
+                )
+            },
+            {
+                "on_hand": 10.0,
+                "reserved": 3.0,
+                "available": 7.0,
+                "outgoing": 3.0,
+                "available_to_sell": 5.0,
+            },
         )
         self.assertTrue(data["changed_at"].endswith("Z"))
 
@@ -93,8 +120,11 @@ class TestAvailabilityEvents(InventoryCase):
             self.assertGreater(after.sequence, before.sequence)
         self.assertEqual(chain[-1].data["figures"]["on_hand"], 13.0)
         state = self.State.search(
-            [("system_id", "=", self.system.id), ("product_id", "=", self.lamp.id),
-             ("warehouse_id", "=", self.warehouse.id)]
+            [
+                ("system_id", "=", self.system.id),
+                ("product_id", "=", self.lamp.id),
+                ("warehouse_id", "=", self.warehouse.id),
+            ]
         )
         self.assertEqual(state.figures, chain[-1].data["figures"])
         self.assertEqual(state.event_id, chain[-1])
@@ -139,16 +169,26 @@ class TestAvailabilityEvents(InventoryCase):
         self.assertEqual(len(per_subject), 20)
         self.assertTrue(all(len(v) == 1 for v in per_subject.values()))
         for product in self.products:
-            [event] = per_subject[f"availability/test_shop/{self.warehouse.code}/{product.id}"]
-            self.assertEqual(event.data["figures"]["on_hand"], product.with_context(
-                warehouse_id=self.warehouse.id).qty_available)
-            self.assertEqual(event.data["figures"]["on_hand"], sum(1 + i % 3 for i in range(50)))
+            [event] = per_subject[
+                f"availability/test_shop/{self.warehouse.code}/{product.id}"
+            ]
+            self.assertEqual(
+                event.data["figures"]["on_hand"],
+                product.with_context(warehouse_id=self.warehouse.id).qty_available,
+            )
+            self.assertEqual(
+                event.data["figures"]["on_hand"], sum(1 + i % 3 for i in range(50))
+            )
         self.assertFalse(self.Dirty.search([("product_id", "in", self.products.ids)]))
 
     def test_channels_that_do_not_publish_or_not_fed_get_nothing(self):
         other = self.env["integration.system"].create(
-            {"name": "Quiet", "code": "quiet", "state": "active",
-             "availability_warehouse_ids": [fields.Command.set(self.wh2.ids)]}
+            {
+                "name": "Quiet",
+                "code": "quiet",
+                "state": "active",
+                "availability_warehouse_ids": [fields.Command.set(self.wh2.ids)],
+            }
         )
         self.put_in_stock(self.lamp, 3)
         events = self.drain()

@@ -14,16 +14,24 @@ class TestAvailabilityWebhooks(InventoryCase, WebhookCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.changed = cls.env.ref("integration_inventory.event_type_availability_changed")
+        cls.changed = cls.env.ref(
+            "integration_inventory.event_type_availability_changed"
+        )
         cls.other = cls.env["integration.system"].create(
-            {"name": "Other channel", "code": "other_channel", "state": "active",
-             "availability_publish": True}
+            {
+                "name": "Other channel",
+                "code": "other_channel",
+                "state": "active",
+                "availability_publish": True,
+            }
         )
 
     def test_each_channel_hears_its_own_figures_signed(self):
         own = self.subscribe(name="Own", event_type_ids=[(6, 0, self.changed.ids)])
         other = self.subscribe(
-            name="Other", event_type_ids=[(6, 0, self.changed.ids)], system_id=self.other.id
+            name="Other",
+            event_type_ids=[(6, 0, self.changed.ids)],
+            system_id=self.other.id,
         )
         self.put_in_stock(self.lamp, 6)
         self.env.cr.flush()
@@ -35,13 +43,17 @@ class TestAvailabilityWebhooks(InventoryCase, WebhookCase):
         self.drain(own)
         self.assertTrue(self.receiver.received)
         payloads = [
-            standardwebhooks.Webhook(own.secret_ids._plaintext()).verify(r.body, r.headers)
+            standardwebhooks.Webhook(own.secret_ids._plaintext()).verify(
+                r.body, r.headers
+            )
             for r in self.receiver.received
         ]
         lamp = [p for p in payloads if p["data"]["product"]["id"] == self.lamp.id]
         self.assertEqual(lamp[0]["type"], "availability.changed")
         self.assertEqual(lamp[0]["data"]["figures"]["on_hand"], 6.0)
-        delivery = own.delivery_ids.filtered(lambda d: d.event_id.res_id == self.lamp.id)[:1]
+        delivery = own.delivery_ids.filtered(
+            lambda d: d.event_id.res_id == self.lamp.id
+        )[:1]
         self.assertEqual(delivery.state, "delivered")
         self.assertTrue(delivery.stock_changed_at)
         self.assertGreaterEqual(delivery.freshness_seconds, 0.0)

@@ -23,7 +23,9 @@ class TestFigures(InventoryCase):
         cls.delivery = cls.picking("outgoing", cls.lamp, 7)  # reserves 7 in WH
         cls.receipt = cls.picking("incoming", cls.lamp, 12, days=3)
         cls.late_receipt = cls.picking("incoming", cls.lamp, 4, days=9)
-        cls.lot_a = cls.env["stock.lot"].create({"name": "LOT-A", "product_id": cls.wine.id})
+        cls.lot_a = cls.env["stock.lot"].create(
+            {"name": "LOT-A", "product_id": cls.wine.id}
+        )
         cls.put_in_stock(cls.wine, 6, lot=cls.lot_a)
 
     def test_figures_equal_odoos_fields_per_warehouse(self):
@@ -35,26 +37,49 @@ class TestFigures(InventoryCase):
                 odoo = product.with_context(warehouse_id=warehouse.id)
                 row = figures[(product.id, warehouse.id)]
                 for ours, theirs in ODOO_FIELDS.items():
-                    self.assertAlmostEqual(row[ours], odoo[theirs], msg=f"{product.name} {warehouse.code} {ours}")
-                self.assertAlmostEqual(row["reserved"], odoo.qty_available - odoo.free_qty)
+                    self.assertAlmostEqual(
+                        row[ours],
+                        odoo[theirs],
+                        msg=f"{product.name} {warehouse.code} {ours}",
+                    )
+                self.assertAlmostEqual(
+                    row["reserved"], odoo.qty_available - odoo.free_qty
+                )
         lamp_wh = figures[(self.lamp.id, self.warehouse.id)]
         self.assertEqual(
-            (lamp_wh["on_hand"], lamp_wh["reserved"], lamp_wh["available"]), (20.0, 7.0, 13.0)
+            (lamp_wh["on_hand"], lamp_wh["reserved"], lamp_wh["available"]),
+            (20.0, 7.0, 13.0),
         )
         self.assertEqual((lamp_wh["incoming"], lamp_wh["forecast"]), (16.0, 29.0))
         self.assertEqual(figures[(self.lamp.id, self.wh2.id)]["available"], 5.0)
         self.assertEqual(figures[(self.wine.id, self.warehouse.id)]["on_hand"], 6.0)
 
     def test_allocation_buffer_and_cap(self):
-        self.system.write({"availability_buffer_kind": "percent", "availability_buffer": 25})
-        figures = self.lamp._integration_stock_figures(self.warehouse, system=self.system)
-        self.assertEqual(figures[(self.lamp.id, self.warehouse.id)]["available_to_sell"], 9.0)  # 13*0.75=9.75
         self.system.write(
-            {"availability_buffer_kind": "absolute", "availability_buffer": 3, "availability_cap": 8}
+            {"availability_buffer_kind": "percent", "availability_buffer": 25}
         )
-        figures = self.lamp._integration_stock_figures(self.warehouse | self.wh2, system=self.system)
-        self.assertEqual(figures[(self.lamp.id, self.warehouse.id)]["available_to_sell"], 8.0)  # 10, cap 8
-        self.assertEqual(figures[(self.lamp.id, self.wh2.id)]["available_to_sell"], 2.0)  # 5-3
+        figures = self.lamp._integration_stock_figures(
+            self.warehouse, system=self.system
+        )
+        self.assertEqual(
+            figures[(self.lamp.id, self.warehouse.id)]["available_to_sell"], 9.0
+        )  # 13*0.75=9.75
+        self.system.write(
+            {
+                "availability_buffer_kind": "absolute",
+                "availability_buffer": 3,
+                "availability_cap": 8,
+            }
+        )
+        figures = self.lamp._integration_stock_figures(
+            self.warehouse | self.wh2, system=self.system
+        )
+        self.assertEqual(
+            figures[(self.lamp.id, self.warehouse.id)]["available_to_sell"], 8.0
+        )  # 10, cap 8
+        self.assertEqual(
+            figures[(self.lamp.id, self.wh2.id)]["available_to_sell"], 2.0
+        )  # 5-3
 
     def test_incoming_receipts_by_day(self):
         incoming = self.lamp._integration_incoming(self.warehouse | self.wh2)

@@ -33,7 +33,10 @@ class TestAvailabilityTools(BaseCase):
             incoming={(1, "A"): [(day1, 3), (day2, 10)]},
         )
         self.assertEqual(
-            [(r["promisable_now"], r["rest"], r["rest_date"], r["can_promise"]) for r in result],
+            [
+                (r["promisable_now"], r["rest"], r["rest_date"], r["can_promise"])
+                for r in result
+            ],
             [(4.0, 0.0, None, True), (1.0, 3.0, day1, True), (0.0, 4.0, day2, True)],
         )
 
@@ -52,6 +55,11 @@ class TestAvailabilityTools(BaseCase):
         [line] = promise(
             [{"product": 1, "quantity": 2, "warehouses": ["A", "B"]}],
             available={},
-            incoming={(1, "A"): [(date(2027, 2, 1), 5)], (1, "B"): [(date(2027, 1, 15), 5)]},
+            incoming={
+                (1, "A"): [(date(2027, 2, 1), 5)],
+                (1, "B"): [(date(2027, 1, 15), 5)],
+            },
         )
-        self.assertEqual((line["warehouse"], line["rest_date"]), ("B", date(2027, 1, 15)))
+        self.assertEqual(
+            (line["warehouse"], line["rest_date"]), ("B", date(2027, 1, 15))
+        )

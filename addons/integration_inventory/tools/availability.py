@@ -94,7 +94,9 @@ def stock_figures(on_hand, free, incoming, outgoing, forecast, available_to_sell
         "incoming": _q(incoming),
         "outgoing": _q(outgoing),
         "forecast": _q(forecast),
-        "available_to_sell": available if available_to_sell is None else _q(available_to_sell),
+        "available_to_sell": available
+        if available_to_sell is None
+        else _q(available_to_sell),
     }
 
 
@@ -317,5 +319,7 @@ def beyond_threshold(before, counted, kind, threshold):
     if kind == "absolute":
         return difference > float(threshold) + 1e-9
     if kind == "percent":
-        return difference / max(abs(float(before)), 1.0) * 100.0 > float(threshold) + 1e-9
+        return (
+            difference / max(abs(float(before)), 1.0) * 100.0 > float(threshold) + 1e-9
+        )
     return False

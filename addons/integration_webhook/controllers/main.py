@@ -13,7 +13,11 @@ class WebhookKeysController(http.Controller):
         save_session=False,
     )
     def public_keys(self, subscription_uuid):
-        keys = request.env["integration.subscription"].sudo()._public_keys(subscription_uuid)
+        keys = (
+            request.env["integration.subscription"]
+            .sudo()
+            ._public_keys(subscription_uuid)
+        )
         if keys is None:
             return request.make_json_response({"error": "not found"}, status=404)
         return request.make_json_response(

@@ -28,7 +28,11 @@ class IntegrationDelivery(models.Model):
     _order = "id desc"
 
     event_id = fields.Many2one(
-        "integration.event", required=True, readonly=True, index=True, ondelete="cascade"
+        "integration.event",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
     )
     subscription_id = fields.Many2one(
         "integration.subscription",
@@ -37,7 +41,9 @@ class IntegrationDelivery(models.Model):
         index=True,
         ondelete="cascade",
     )
-    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, readonly=True, index=True
+    )
     system_id = fields.Many2one(related="subscription_id.system_id", store=True)
     event_type = fields.Char(related="event_id.type", string="Event type")
     subject = fields.Char(related="event_id.subject")
@@ -64,7 +70,9 @@ class IntegrationDelivery(models.Model):
     last_status_code = fields.Integer(string="Last HTTP status", readonly=True)
     last_error = fields.Char(readonly=True)
     replay_count = fields.Integer(readonly=True)
-    attempt_ids = fields.One2many("integration.delivery.attempt", "delivery_id", readonly=True)
+    attempt_ids = fields.One2many(
+        "integration.delivery.attempt", "delivery_id", readonly=True
+    )
     payload_preview = fields.Text(
         compute="_compute_payload_preview", help="The body exactly as it is sent."
     )
@@ -141,7 +149,9 @@ class IntegrationDelivery(models.Model):
         )
         connection = sender.new_connection(subscription.target_url, addresses)
         try:
-            result = sender.post(connection, subscription.target_url, headers, body, subscription.timeout)
+            result = sender.post(
+                connection, subscription.target_url, headers, body, subscription.timeout
+            )
         finally:
             connection.close()
         self._record_results([(self, result)])
@@ -151,8 +161,17 @@ class IntegrationDelivery(models.Model):
         """Load the batch and its events in a few queries instead of one each."""
         self.fetch(["event_id", "subscription_id", "attempt_count", "replay_count"])
         self.event_id.fetch(
-            ["uuid", "type", "version", "source", "subject", "time", "data",
-             "sequence", "correlation_id"]
+            [
+                "uuid",
+                "type",
+                "version",
+                "source",
+                "subject",
+                "time",
+                "data",
+                "sequence",
+                "correlation_id",
+            ]
         )
 
     def _attempt_vals(self, result, final=False):
@@ -234,7 +253,9 @@ class IntegrationDelivery(models.Model):
             deliveries |= batch
         for delivery in deliveries.filtered(lambda d: d.state == "dead"):
             delivery._report_dead()
-        replayed = deliveries.filtered(lambda d: d.state == "delivered" and d.replay_count)
+        replayed = deliveries.filtered(
+            lambda d: d.state == "delivered" and d.replay_count
+        )
         if replayed:
             self.env["integration.exception"].resolve_for(replayed)
             replayed._resolve_dead_exceptions()
@@ -288,7 +309,9 @@ class IntegrationDelivery(models.Model):
     # ------------------------------------------------------------------
     def _check_can_replay(self):
         if not self.env.user.has_group("integration_core.group_integration_user"):
-            raise AccessError(self.env._("Only integration users can replay deliveries."))
+            raise AccessError(
+                self.env._("Only integration users can replay deliveries.")
+            )
         self.check_access("read")
 
     def action_replay(self):
@@ -316,7 +339,9 @@ class IntegrationDelivery(models.Model):
     def _cron_purge_delivered(self, batch_size=10000):
         """Retention: delete old delivered, cancelled and shadow deliveries."""
         params = self.env["ir.config_parameter"].sudo()
-        days = int(params.get_param("integration_webhook.delivery_retention_days", 30) or 0)
+        days = int(
+            params.get_param("integration_webhook.delivery_retention_days", 30) or 0
+        )
         if days <= 0:
             return 0
         limit = fields.Datetime.now() - timedelta(days=days)

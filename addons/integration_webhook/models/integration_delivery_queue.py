@@ -168,7 +168,8 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         subscription = subscription.sudo()
         cr = self.env.cr
         cr.execute(
-            "SELECT pg_try_advisory_lock(%s, %s)", (ADVISORY_LOCK_CLASS, subscription.id)
+            "SELECT pg_try_advisory_lock(%s, %s)",
+            (ADVISORY_LOCK_CLASS, subscription.id),
         )
         if not cr.fetchone()[0]:
             # The running drain looks for newer deliveries with a fresh cursor
@@ -183,7 +184,8 @@ class IntegrationDeliveryQueue(models.AbstractModel):
             if cr._cnx.get_transaction_status() == TRANSACTION_STATUS_INERROR:
                 cr.rollback()
             cr.execute(
-                "SELECT pg_advisory_unlock(%s, %s)", (ADVISORY_LOCK_CLASS, subscription.id)
+                "SELECT pg_advisory_unlock(%s, %s)",
+                (ADVISORY_LOCK_CLASS, subscription.id),
             )
 
     def _drain_locked(self, subscription):
@@ -235,7 +237,9 @@ class IntegrationDeliveryQueue(models.AbstractModel):
             addresses = subscription._check_url_safe()
         except UnsafeTargetError as exc:
             return deliveries._fail_unsent(f"refused by the SSRF guard: {exc}")
-        signing = self.env["integration.subscription.secret"]._signing_material(subscription)
+        signing = self.env["integration.subscription.secret"]._signing_material(
+            subscription
+        )
         if not any(signing):
             return deliveries._fail_unsent(
                 "no valid signing secret: use Rotate secret on the subscription"
@@ -254,7 +258,9 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         threshold, cooldown = subscription.failure_threshold, subscription.cooldown
         chunk_size = parallel = subscription.max_in_flight
         url, timeout, rate_limit = (
-            subscription.target_url, subscription.timeout, subscription.rate_limit
+            subscription.target_url,
+            subscription.timeout,
+            subscription.rate_limit,
         )
         unrecorded = []
         state = {"circuit": circuit, "sent": 0, "gone": False}
@@ -263,12 +269,20 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         def prepare(item):
             _delivery_id, envelope, message_id = item
             return build_request(
-                envelope, style, message_id, int(time.time()), hmac_secrets, ed_keys, extra
+                envelope,
+                style,
+                message_id,
+                int(time.time()),
+                hmac_secrets,
+                ed_keys,
+                extra,
             )
 
         def record():
             """The outcomes so far, on records that prefetch only these."""
-            chunk = delivery_model.browse([delivery_id for delivery_id, _result in unrecorded])
+            chunk = delivery_model.browse(
+                [delivery_id for delivery_id, _result in unrecorded]
+            )
             delivery_model._record_results(
                 list(zip(chunk, [result for _id, result in unrecorded], strict=True))
             )
@@ -279,7 +293,11 @@ class IntegrationDeliveryQueue(models.AbstractModel):
             state["sent"] += 1
             state["gone"] = state["gone"] or result.outcome == "gone"
             state["circuit"] = circuit_tools.after_result(
-                state["circuit"], result.outcome == "success", time.time(), threshold, cooldown
+                state["circuit"],
+                result.outcome == "success",
+                time.time(),
+                threshold,
+                cooldown,
             )
             if len(unrecorded) >= chunk_size:
                 record()
@@ -310,7 +328,9 @@ class IntegrationDeliveryQueue(models.AbstractModel):
     # ------------------------------------------------------------------
     def _circuit(self, subscription):
         return circuit_tools.Circuit(
-            state="open" if subscription.circuit_state == "half_open" else subscription.circuit_state,
+            state="open"
+            if subscription.circuit_state == "half_open"
+            else subscription.circuit_state,
             failures=subscription.consecutive_failures,
             open_until=_ts(subscription.circuit_open_until),
             cooldown=subscription.circuit_cooldown,
@@ -336,7 +356,9 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         changed = {
             name: value
             for name, value in vals.items()
-            if subscription._fields[name].convert_to_write(subscription[name], subscription)
+            if subscription._fields[name].convert_to_write(
+                subscription[name], subscription
+            )
             != value
         }
         if changed:

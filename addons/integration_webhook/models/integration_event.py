@@ -22,11 +22,15 @@ class IntegrationEvent(models.Model):
         :return: the ``integration.delivery`` records created
         """
         deliveries = self.env["integration.delivery"].sudo()
-        subscriptions = self.env["integration.subscription"].sudo().search(
-            [
-                ("state", "in", ("active", "paused")),
-                ("event_type_ids", "in", self.event_type_id.ids),
-            ]
+        subscriptions = (
+            self.env["integration.subscription"]
+            .sudo()
+            .search(
+                [
+                    ("state", "in", ("active", "paused")),
+                    ("event_type_ids", "in", self.event_type_id.ids),
+                ]
+            )
         )
         if not subscriptions:
             return deliveries
@@ -44,14 +48,20 @@ class IntegrationEvent(models.Model):
         """The events of ``self`` that ``subscription`` receives: its event
         types, its company, its record filter."""
         candidates = self.filtered(
-            lambda e: e.event_type_id in subscription.event_type_ids
-            and (not e.company_id or e.company_id == subscription.company_id)
+            lambda e: (
+                e.event_type_id in subscription.event_type_ids
+                and (not e.company_id or e.company_id == subscription.company_id)
+            )
         )
         if not subscription.filter_domain or not candidates:
             return candidates
         domain = safe_eval(subscription.filter_domain)
-        by_model = candidates.filtered(lambda e: e.res_model == subscription.filter_model)
-        records = self.env[subscription.filter_model].sudo().browse(by_model.mapped("res_id"))
+        by_model = candidates.filtered(
+            lambda e: e.res_model == subscription.filter_model
+        )
+        records = (
+            self.env[subscription.filter_model].sudo().browse(by_model.mapped("res_id"))
+        )
         kept_ids = set(records.filtered_domain(domain).ids)
         return by_model.filtered(lambda e: e.res_id in kept_ids)
 
@@ -72,8 +82,10 @@ class IntegrationEvent(models.Model):
     def _filter_purgeable(self):
         """Keep events whose deliveries are still to be sent."""
         events = super()._filter_purgeable()
-        waiting = self.env["integration.delivery"].sudo().search(
-            [("event_id", "in", events.ids), ("state", "=", "pending")]
+        waiting = (
+            self.env["integration.delivery"]
+            .sudo()
+            .search([("event_id", "in", events.ids), ("state", "=", "pending")])
         )
         return events - waiting.event_id
 

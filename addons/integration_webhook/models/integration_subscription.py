@@ -231,7 +231,9 @@ class IntegrationSubscription(models.Model):
                     )
                 ) from None
 
-    @api.constrains("retry_schedule", "timeout", "batch_size", "rate_limit", "max_in_flight")
+    @api.constrains(
+        "retry_schedule", "timeout", "batch_size", "rate_limit", "max_in_flight"
+    )
     def _check_delivery_policy(self):
         for subscription in self:
             try:
@@ -273,7 +275,9 @@ class IntegrationSubscription(models.Model):
         subscriptions = super().create(vals_list)
         if not self._encryption_keys().strip():
             # the form shows why; a secret is created by Rotate secret later
-            _logger.warning("no integration_encryption_key: subscriptions created without secret")
+            _logger.warning(
+                "no integration_encryption_key: subscriptions created without secret"
+            )
             return subscriptions
         for subscription in subscriptions:
             if not subscription.secret_ids:
@@ -294,7 +298,10 @@ class IntegrationSubscription(models.Model):
             [("subscription_id", "=", self.id), ("expires_at", "=", False)]
         )
         current.write(
-            {"expires_at": fields.Datetime.now() + timedelta(hours=current._grace_hours())}
+            {
+                "expires_at": fields.Datetime.now()
+                + timedelta(hours=current._grace_hours())
+            }
         )
         return self.sudo()._add_secret()._reveal_action()
 
@@ -307,8 +314,10 @@ class IntegrationSubscription(models.Model):
             domain.append(("revealed", "=", False))
         else:
             domain.append(("expires_at", "=", False))
-        secret = self.env["integration.subscription.secret"].sudo().search(
-            domain, order="id desc", limit=1
+        secret = (
+            self.env["integration.subscription.secret"]
+            .sudo()
+            .search(domain, order="id desc", limit=1)
         )
         if not secret and not self.sudo().secret_ids:
             raise UserError(
@@ -349,7 +358,6 @@ class IntegrationSubscription(models.Model):
         send uses it; fan-out is ``integration.event._fan_out``)."""
         return event._delivery_vals(self)
 
-
     def _disable(self, reason):
         """Stop sending, keep pending deliveries, tell the managers."""
         self.ensure_one()
@@ -383,7 +391,9 @@ class IntegrationSubscription(models.Model):
         subscription = self.sudo().search([("uuid", "=", subscription_uuid)], limit=1)
         if not subscription:
             return None
-        secrets = subscription.secret_ids.filtered(lambda s: s.scheme == "v1a" and s.is_valid)
+        secrets = subscription.secret_ids.filtered(
+            lambda s: s.scheme == "v1a" and s.is_valid
+        )
         return {
             "subscription": subscription.uuid,
             "keys": [
@@ -392,7 +402,9 @@ class IntegrationSubscription(models.Model):
                     "alg": "Ed25519",
                     "key": secret.public_key,
                     "created": secret.create_date.isoformat() + "Z",
-                    "expires": secret.expires_at.isoformat() + "Z" if secret.expires_at else None,
+                    "expires": secret.expires_at.isoformat() + "Z"
+                    if secret.expires_at
+                    else None,
                 }
                 for secret in secrets
             ],
@@ -419,7 +431,11 @@ class IntegrationSubscription(models.Model):
         )
         self.env["integration.exception"].sudo().search(
             [
-                ("fingerprint", "in", [f"subscription-disabled:{sub.id}" for sub in self]),
+                (
+                    "fingerprint",
+                    "in",
+                    [f"subscription-disabled:{sub.id}" for sub in self],
+                ),
                 ("state", "in", OPEN_STATES),
             ]
         ).action_resolve(self.env._("Resumed by %(user)s", user=self.env.user.name))
@@ -478,20 +494,26 @@ class IntegrationSubscription(models.Model):
     def _create_test_delivery(self):
         self.ensure_one()
         ping = self.env.ref("integration_core.event_type_integration_ping")
-        event = self.env["integration.event"].sudo().create(
-            {
-                "event_type_id": ping.id,
-                "source": self.env["integration.event"]._event_source(),
-                "subject": f"integration.subscription/{self.id}",
-                "data": {
-                    "message": "Test event from Odoo",
-                    "requested_by": self.env.user.name,
-                },
-                "company_id": self.company_id.id,
-            }
+        event = (
+            self.env["integration.event"]
+            .sudo()
+            .create(
+                {
+                    "event_type_id": ping.id,
+                    "source": self.env["integration.event"]._event_source(),
+                    "subject": f"integration.subscription/{self.id}",
+                    "data": {
+                        "message": "Test event from Odoo",
+                        "requested_by": self.env.user.name,
+                    },
+                    "company_id": self.company_id.id,
+                }
+            )
         )
-        return self.env["integration.delivery"].sudo().create(
-            dict(self._delivery_vals(event), state="pending", is_test=True)
+        return (
+            self.env["integration.delivery"]
+            .sudo()
+            .create(dict(self._delivery_vals(event), state="pending", is_test=True))
         )
 
     def action_view_deliveries(self):

@@ -34,7 +34,9 @@ class IntegrationSubscriptionSecret(models.Model):
     public_key = fields.Char(
         readonly=True, help="whpk_ public key (Ed25519 only): publish it to receivers."
     )
-    hint = fields.Char(readonly=True, help="The last characters, to tell secrets apart.")
+    hint = fields.Char(
+        readonly=True, help="The last characters, to tell secrets apart."
+    )
     revealed = fields.Boolean(readonly=True, copy=False)
     expires_at = fields.Datetime(
         readonly=True, help="Empty for the current secret; set when it was rotated."
@@ -51,7 +53,9 @@ class IntegrationSubscriptionSecret(models.Model):
     def _grace_hours(self):
         params = self.env["ir.config_parameter"].sudo()
         return int(
-            params.get_param("integration_webhook.rotation_grace_hours", DEFAULT_GRACE_HOURS)
+            params.get_param(
+                "integration_webhook.rotation_grace_hours", DEFAULT_GRACE_HOURS
+            )
         )
 
     @api.model
@@ -68,7 +72,9 @@ class IntegrationSubscriptionSecret(models.Model):
                 "key_id": f"key_{secrets.token_hex(6)}",
                 "secret_encrypted": self._encrypt_secret(plaintext),
                 "public_key": public_key,
-                "hint": plaintext[-4:] if subscription.signing_scheme == "v1" else public_key[-4:],
+                "hint": plaintext[-4:]
+                if subscription.signing_scheme == "v1"
+                else public_key[-4:],
             }
         )
         return secret

@@ -35,7 +35,9 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length)
         with server.lock:
             server.received.append(
-                Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+                Received(
+                    self.path, {k.lower(): v for k, v in self.headers.items()}, body
+                )
             )
             status, headers, delay = (
                 server.script.popleft() if server.script else server.default

@@ -39,7 +39,9 @@ class TestDeadExceptions(WebhookCase):
             deliveries.action_replay()
         self.drain(subscription)
         self.assertEqual(sorted(deliveries.mapped("state")), ["delivered", "pending"])
-        self.assertEqual(exception.state, "new", "one of its deliveries is not delivered")
+        self.assertEqual(
+            exception.state, "new", "one of its deliveries is not delivered"
+        )
         self.receiver.set_default(200)
         self.make_due(deliveries)
         self.drain(subscription)

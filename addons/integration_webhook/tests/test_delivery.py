@@ -64,7 +64,9 @@ class TestDelivery(WebhookCase):
         _event, delivery = self.emit_and_drain(subscription)
         self.assertEqual(delivery.state, "pending")
         self.assertEqual(delivery.last_status_code, 500)
-        self.assertGreater(delivery.next_attempt_at, fields.Datetime.now() - timedelta(seconds=1))
+        self.assertGreater(
+            delivery.next_attempt_at, fields.Datetime.now() - timedelta(seconds=1)
+        )
         for _ in range(2):
             self.make_due(delivery)
             self.drain(subscription)
@@ -86,7 +88,8 @@ class TestDelivery(WebhookCase):
         self.assertEqual(delivery.state, "delivered")
         self.assertEqual(delivery.replay_count, 1)
         self.assertEqual(
-            self.receiver.received[-1].headers["webhook-id"], f"msg_{delivery.event_id.uuid}"
+            self.receiver.received[-1].headers["webhook-id"],
+            f"msg_{delivery.event_id.uuid}",
         )
         self.assertEqual(exception.state, "resolved")
 
@@ -205,7 +208,9 @@ class TestDelivery(WebhookCase):
         with patch.object(queue_module, "DRAIN_TIME_BUDGET", 0.0), trap_jobs() as trap:
             subscription._drain()
         self.assertEqual(len(self.receiver.received), 1)
-        self.assertEqual(len(subscription.delivery_ids.filtered(lambda d: d.state == "pending")), 2)
+        self.assertEqual(
+            len(subscription.delivery_ids.filtered(lambda d: d.state == "pending")), 2
+        )
         [job] = trap.enqueued_jobs
         self.assertFalse(job.eta, "what is due goes out at once, in a new job")
 
@@ -258,8 +263,12 @@ class TestDelivery(WebhookCase):
         self.assertEqual(delivery.state, "dead")
         self.receiver.set_default(200)
         wizard = self.env["integration.replay.wizard"].create(
-            {"mode": "filter", "subscription_id": subscription.id, "states": "dead",
-             "since": fields.Datetime.now() - timedelta(hours=1)}
+            {
+                "mode": "filter",
+                "subscription_id": subscription.id,
+                "states": "dead",
+                "since": fields.Datetime.now() - timedelta(hours=1),
+            }
         )
         self.assertEqual(wizard.match_count, 1)
         with trap_jobs():
@@ -268,7 +277,11 @@ class TestDelivery(WebhookCase):
         self.assertEqual(delivery.state, "delivered")
 
     def test_unsafe_targets_refused(self):
-        for url in ("http://10.0.0.8/hook", "http://169.254.169.254/latest", "ftp://example.com/x"):
+        for url in (
+            "http://10.0.0.8/hook",
+            "http://169.254.169.254/latest",
+            "ftp://example.com/x",
+        ):
             with self.assertRaises(ValidationError):
                 self.subscribe(target_url=url)
         self.env["ir.config_parameter"].sudo().set_param(

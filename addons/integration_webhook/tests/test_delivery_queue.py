@@ -37,7 +37,9 @@ class TestDeliveryQueue(WebhookCase):
         for status in (429, 503):
             with self.subTest(status=status):
                 self.receiver.server.received.clear()
-                subscription = self.subscribe(name=f"Retry-After {status}", retry_schedule="1,1")
+                subscription = self.subscribe(
+                    name=f"Retry-After {status}", retry_schedule="1,1"
+                )
                 self.receiver.answer(status, headers={"Retry-After": "2"})
                 with trap_jobs():
                     self.emit(f"asked to wait ({status})")
@@ -61,8 +63,14 @@ class TestDeliveryQueue(WebhookCase):
         subscription = self.subscribe()
         with trap_jobs():
             self.emit()
-        lock = ("SELECT pg_try_advisory_lock(%s, %s)", (ADVISORY_LOCK_CLASS, subscription.id))
-        unlock = ("SELECT pg_advisory_unlock(%s, %s)", (ADVISORY_LOCK_CLASS, subscription.id))
+        lock = (
+            "SELECT pg_try_advisory_lock(%s, %s)",
+            (ADVISORY_LOCK_CLASS, subscription.id),
+        )
+        unlock = (
+            "SELECT pg_advisory_unlock(%s, %s)",
+            (ADVISORY_LOCK_CLASS, subscription.id),
+        )
         with self.registry.cursor() as other:
             other.execute(*lock)
             self.assertTrue(other.fetchone()[0])

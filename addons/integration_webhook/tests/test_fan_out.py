@@ -18,14 +18,14 @@ class TestFanOut(WebhookCase):
         with trap_jobs() as trap:
             event = self.emit()
             self.emit("again")
-        deliveries = self.env["integration.delivery"].search([("event_id", "=", event.id)])
+        deliveries = self.env["integration.delivery"].search(
+            [("event_id", "=", event.id)]
+        )
         self.assertEqual(deliveries.subscription_id, first | second | paused)
         self.assertEqual(set(deliveries.mapped("state")), {"pending"})
         # one drain job per active endpoint for the whole transaction
         trap.assert_jobs_count(2)
-        self.assertEqual(
-            {job.recordset for job in trap.enqueued_jobs}, {first, second}
-        )
+        self.assertEqual({job.recordset for job in trap.enqueued_jobs}, {first, second})
 
     def test_shadow_mode_records_without_sending(self):
         shadow = self.subscribe(shadow_mode=True)
@@ -70,8 +70,16 @@ class TestFanOut(WebhookCase):
         with trap_jobs():
             kept, dropped = self.env["integration.event"]._emit_many(
                 [
-                    {"type": "test.system.changed", "data": {"message": "x"}, "record": wms},
-                    {"type": "test.system.changed", "data": {"message": "y"}, "record": self.system},
+                    {
+                        "type": "test.system.changed",
+                        "data": {"message": "x"},
+                        "record": wms,
+                    },
+                    {
+                        "type": "test.system.changed",
+                        "data": {"message": "y"},
+                        "record": self.system,
+                    },
                 ]
             )
         self.assertEqual(only_wms.delivery_ids.event_id, kept)

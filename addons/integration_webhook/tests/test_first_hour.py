@@ -27,7 +27,9 @@ class TestWhatThePartnerGets(FirstHourCase):
         """The dialog as the web client fills it (defaults from the context)."""
         self.assertEqual(action["res_model"], "integration.secret.reveal")
         self.assertNotIn("res_id", action, "an unsaved form: nothing stored")
-        wizard = self.env["integration.secret.reveal"].with_user(self.integration_manager)
+        wizard = self.env["integration.secret.reveal"].with_user(
+            self.integration_manager
+        )
         return Form(wizard.with_context(action["context"]))
 
     def test_v1a_shows_the_public_key_never_the_private_one(self):
@@ -103,9 +105,9 @@ class TestTestSendStaysATest(FirstHourCase):
             delivery.attempt_ids.sorted("number").mapped("outcome"), ["retry", "failed"]
         )
         labels = dict(
-            self.env["integration.delivery.attempt"]._fields["outcome"]._description_selection(
-                self.env
-            )
+            self.env["integration.delivery.attempt"]
+            ._fields["outcome"]
+            ._description_selection(self.env)
         )
         self.assertIn("final", labels["failed"])
 
@@ -128,9 +130,13 @@ class TestReadableDeliveries(FirstHourCase):
     def test_each_smart_button_opens_what_it_counts(self):
         subscription = self.subscribe()
         for state in ("pending", "dead", "delivered"):
-            action = subscription.with_context(delivery_state=state).action_view_deliveries()
+            action = subscription.with_context(
+                delivery_state=state
+            ).action_view_deliveries()
             self.assertEqual(action["context"].get(f"search_default_{state}"), 1, state)
-            self.assertEqual(action["domain"], [("subscription_id", "=", subscription.id)])
+            self.assertEqual(
+                action["domain"], [("subscription_id", "=", subscription.id)]
+            )
         view = self.env.ref("integration_webhook.integration_subscription_view_form")
         arch = view.arch_db
         for state in ("pending", "dead", "delivered"):

@@ -29,7 +29,9 @@ class TestHealth(WebhookCase):
         # a paused endpoint's deliveries wait on purpose: counted, not stale
         subscription.state = "paused"
         check = self.backlog()
-        self.assertEqual((check["value"], check["due"]), (before["value"] + 2, before["due"]))
+        self.assertEqual(
+            (check["value"], check["due"]), (before["value"] + 2, before["due"])
+        )
         self.assertEqual(check["status"], before["status"])
         subscription.state = "active"
         self.drain(subscription)

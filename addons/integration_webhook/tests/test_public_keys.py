@@ -23,7 +23,9 @@ class TestPublicKeys(HttpCase):
                 }
             )
             with trap_jobs():
-                self.env["integration.event"]._emit("integration.ping", {"message": "ed"})
+                self.env["integration.event"]._emit(
+                    "integration.ping", {"message": "ed"}
+                )
             with trap_jobs():
                 subscription._drain()
             [request] = receiver.received
@@ -37,4 +39,6 @@ class TestPublicKeys(HttpCase):
             request.headers, request.body, public_keys=[key["key"] for key in keys]
         )
         self.assertEqual(scheme, "v1a")
-        self.assertEqual(self.url_open("/integration/webhooks/nope/keys.json").status_code, 404)
+        self.assertEqual(
+            self.url_open("/integration/webhooks/nope/keys.json").status_code, 404
+        )

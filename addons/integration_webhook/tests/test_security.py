@@ -20,7 +20,9 @@ class TestWebhookSecurity(WebhookCase):
         )
         self.assertNotIn(plaintext[6:], self.env.cr.fetchone()[0])
         reveal = self.env["integration.secret.reveal"].search_count([])
-        action = subscription.with_user(self.integration_manager).action_reveal_new_secret()
+        action = subscription.with_user(
+            self.integration_manager
+        ).action_reveal_new_secret()
         self.assertEqual(action["context"]["default_plaintext"], plaintext)
         self.assertNotIn("res_id", action, "an unsaved form: nothing stored")
         self.assertEqual(self.env["integration.secret.reveal"].search_count([]), reveal)
@@ -40,7 +42,9 @@ class TestWebhookSecurity(WebhookCase):
             .search([("subscription_id", "=", subscription.id)])
         )
         self.assertEqual(deliveries, subscription.delivery_ids)
-        self.assertTrue(deliveries.attempt_ids.read(["status_code", "response_excerpt"]))
+        self.assertTrue(
+            deliveries.attempt_ids.read(["status_code", "response_excerpt"])
+        )
         with self.assertRaises(AccessError):
             as_user.secret_ids.read(["hint"])
         with self.assertRaises(AccessError):
@@ -48,8 +52,14 @@ class TestWebhookSecurity(WebhookCase):
         with self.assertRaises(AccessError):
             as_user.action_rotate_secret()
         with self.assertRaises(AccessError):
-            self.env["integration.subscription"].with_user(self.integration_user).create(
-                {"name": "x", "target_url": self.receiver.url, "event_type_ids": [(6, 0, self.ping.ids)]}
+            self.env["integration.subscription"].with_user(
+                self.integration_user
+            ).create(
+                {
+                    "name": "x",
+                    "target_url": self.receiver.url,
+                    "event_type_ids": [(6, 0, self.ping.ids)],
+                }
             )
 
     def test_manager_never_reads_ciphertext(self):
@@ -80,7 +90,9 @@ class TestWebhookSecurity(WebhookCase):
         for secret in (old, new):
             standardwebhooks.Webhook(secret).verify(request.body, request.headers)
         # after the grace period only the new secret signs
-        subscription.secret_ids.filtered("expires_at").expires_at = "2000-01-01 00:00:00"
+        subscription.secret_ids.filtered(
+            "expires_at"
+        ).expires_at = "2000-01-01 00:00:00"
         with trap_jobs():
             self.emit("later")
         self.drain(subscription)

@@ -30,16 +30,22 @@ def self_signed(directory, dns_name):
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(dns_name)]), critical=False)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName(dns_name)]), critical=False
+        )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
     cert_path = Path(directory) / f"{dns_name}.pem"
     key_path = Path(directory) / f"{dns_name}.key"
     cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     return str(cert_path), str(key_path)
 
 
@@ -52,14 +58,18 @@ class TestTlsPinning(BaseCase):
         receiver = WebhookReceiver(host=self.ADDRESS)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
-        receiver.server.socket = context.wrap_socket(receiver.server.socket, server_side=True)
+        receiver.server.socket = context.wrap_socket(
+            receiver.server.socket, server_side=True
+        )
         return receiver, cert
 
     def post(self, url, trusted_cert):
         pool = sender.new_connection(url, [self.ADDRESS])
         pool.ca_certs = trusted_cert  # the test's authority instead of certifi's
         try:
-            return sender.post(pool, url, {"Content-Type": "application/json"}, b"{}", 5)
+            return sender.post(
+                pool, url, {"Content-Type": "application/json"}, b"{}", 5
+            )
         finally:
             pool.close()
 
@@ -70,7 +80,9 @@ class TestTlsPinning(BaseCase):
                 url = f"https://hooks.test:{receiver.port}/hooks"
                 result = self.post(url, cert)
                 self.assertEqual(result.outcome, "success", result.error)
-                self.assertEqual(receiver.received[0].headers["host"], f"hooks.test:{receiver.port}")
+                self.assertEqual(
+                    receiver.received[0].headers["host"], f"hooks.test:{receiver.port}"
+                )
 
     def test_a_certificate_for_another_name_is_refused(self):
         with tempfile.TemporaryDirectory() as directory:

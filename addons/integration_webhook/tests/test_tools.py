@@ -46,7 +46,9 @@ class TestWebhookTools(BaseCase):
             finally:
                 pinned.close()
             self.assertEqual(result.outcome, "success", result.error)
-            self.assertEqual(receiver.received[0].headers["host"], f"localhost:{receiver.port}")
+            self.assertEqual(
+                receiver.received[0].headers["host"], f"localhost:{receiver.port}"
+            )
             resolved = sender.new_connection(url)
             try:
                 result = sender.post(resolved, url, headers, b"{}", 5)
@@ -67,7 +69,8 @@ class TestWebhookTools(BaseCase):
                 pool.close()
             self.assertEqual(result.outcome, "success", result.error)
             self.assertEqual(
-                receiver.received[0].headers["host"], f"hooks.example.com:{receiver.port}"
+                receiver.received[0].headers["host"],
+                f"hooks.example.com:{receiver.port}",
             )
 
     def test_default_schedule_is_the_leading_services(self):
@@ -83,9 +86,12 @@ class TestWebhookTools(BaseCase):
 
     def test_retry_after_http_date(self):
         self.assertEqual(
-            retry.parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now=1445412500), 10.0
+            retry.parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT", now=1445412500),
+            10.0,
         )
-        self.assertEqual(retry.next_delay([5], 1, retry_after=10**9, jitter=0), retry.MAX_RETRY_AFTER)
+        self.assertEqual(
+            retry.next_delay([5], 1, retry_after=10**9, jitter=0), retry.MAX_RETRY_AFTER
+        )
 
     def test_structured_request_verifies_and_parses(self):
         secret = signing.generate_hmac_secret()
@@ -114,7 +120,11 @@ class TestWebhookTools(BaseCase):
         )
         self.assertEqual(
             json.loads(body),
-            {"type": "order.accepted", "timestamp": ENVELOPE["time"], "data": ENVELOPE["data"]},
+            {
+                "type": "order.accepted",
+                "timestamp": ENVELOPE["time"],
+                "data": ENVELOPE["data"],
+            },
         )
 
     def test_extra_headers_cannot_replace_signature(self):

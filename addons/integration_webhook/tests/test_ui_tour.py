@@ -40,7 +40,9 @@ class TestSubscriptionTour(HttpCase):
         # the test event reached the receiver, signed with the local endpoint's secret
         (received,) = self.receiver.received
         secret = self.local.secret_ids[:1]._plaintext()
-        payload = standardwebhooks.Webhook(secret).verify(received.body, received.headers)
+        payload = standardwebhooks.Webhook(secret).verify(
+            received.body, received.headers
+        )
         self.assertEqual(payload["type"], "integration.ping")
 
     def test_admin_gets_the_public_key_of_a_v1a_subscription(self):
@@ -95,8 +97,9 @@ class TestSubscriptionTour(HttpCase):
         )
         self.assertFalse(
             self.env["integration.exception"].search(
-                [("source_model", "=", "integration.subscription"),
-                 ("source_id", "=", self.local.id)]
+                [
+                    ("source_model", "=", "integration.subscription"),
+                    ("source_id", "=", self.local.id),
+                ]
             )
         )
-

@@ -14,14 +14,29 @@ ADDONS = pathlib.Path(__file__).resolve().parents[2]
 class TestActionsOverXmlRpc(HttpCase):
     def test_pause_and_resume_over_xmlrpc(self):
         subscription = self.env["integration.subscription"].create(
-            {"name": "XML-RPC", "target_url": "https://hooks.example.com/x",
-             "event_type_ids": [(6, 0, self.env.ref("integration_core.event_type_integration_ping").ids)]}
+            {
+                "name": "XML-RPC",
+                "target_url": "https://hooks.example.com/x",
+                "event_type_ids": [
+                    (
+                        6,
+                        0,
+                        self.env.ref(
+                            "integration_core.event_type_integration_ping"
+                        ).ids,
+                    )
+                ],
+            }
         )
         uid = self.xmlrpc_common.authenticate(self.env.cr.dbname, "admin", "admin", {})
         for method, state in (("action_pause", "paused"), ("action_resume", "active")):
             try:
                 result = self.xmlrpc_object.execute_kw(
-                    self.env.cr.dbname, uid, "admin", "integration.subscription", method,
+                    self.env.cr.dbname,
+                    uid,
+                    "admin",
+                    "integration.subscription",
+                    method,
                     [[subscription.id]],
                 )
             except xmlrpc.client.Fault as fault:  # the bug: None cannot be marshalled
@@ -37,9 +52,14 @@ class TestActionsOverXmlRpc(HttpCase):
             if "/tests/" in str(path):
                 continue
             for node in ast.walk(ast.parse(path.read_text())):
-                if isinstance(node, ast.FunctionDef) and node.name.startswith("action_"):
+                if isinstance(node, ast.FunctionDef) and node.name.startswith(
+                    "action_"
+                ):
                     if not any(
-                        isinstance(n, ast.Return) and n.value is not None for n in ast.walk(node)
+                        isinstance(n, ast.Return) and n.value is not None
+                        for n in ast.walk(node)
                     ):
-                        silent.append(f"{path.relative_to(ADDONS)}:{node.lineno} {node.name}")
+                        silent.append(
+                            f"{path.relative_to(ADDONS)}:{node.lineno} {node.name}"
+                        )
         self.assertEqual(silent, [])

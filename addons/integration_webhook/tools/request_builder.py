@@ -42,8 +42,10 @@ def build_body(envelope, style):
     if style == "cloudevents":
         return "application/cloudevents+json", canonical_dumps(envelope), {}
     if style == "cloudevents_binary":
-        return "application/json", canonical_dumps(envelope.get("data")), _binary_headers(
-            envelope
+        return (
+            "application/json",
+            canonical_dumps(envelope.get("data")),
+            _binary_headers(envelope),
         )
     if style == "standard":
         body = {

@@ -43,7 +43,9 @@ def max_attempts(schedule):
     return len(schedule) + 1
 
 
-def next_delay(schedule, attempts_done, retry_after=None, jitter=0.1, rand=random.random):
+def next_delay(
+    schedule, attempts_done, retry_after=None, jitter=0.1, rand=random.random
+):
     """Seconds to wait before the next attempt, or ``None`` when none is left.
 
     :param attempts_done: attempts made so far, including the one that failed

@@ -74,7 +74,8 @@ class _PinnedConnectionMixin:
                 )
             except TimeoutError:
                 error = urllib3.exceptions.ConnectTimeoutError(
-                    self, f"Connection to {address} timed out. (connect timeout={self.timeout})"
+                    self,
+                    f"Connection to {address} timed out. (connect timeout={self.timeout})",
                 )
             except OSError as exc:
                 error = urllib3.exceptions.NewConnectionError(
@@ -93,11 +94,17 @@ def new_connection(url, addresses=None):
     parts = urlsplit(url)
     if parts.scheme == "https":
         pool = urllib3.HTTPSConnectionPool(
-            parts.hostname, parts.port, maxsize=1, retries=False,
-            cert_reqs="CERT_REQUIRED", ca_certs=certifi.where(),
+            parts.hostname,
+            parts.port,
+            maxsize=1,
+            retries=False,
+            cert_reqs="CERT_REQUIRED",
+            ca_certs=certifi.where(),
         )
     else:
-        pool = urllib3.HTTPConnectionPool(parts.hostname, parts.port, maxsize=1, retries=False)
+        pool = urllib3.HTTPConnectionPool(
+            parts.hostname, parts.port, maxsize=1, retries=False
+        )
     if addresses:
         pool.ConnectionCls = type(
             f"Pinned{pool.ConnectionCls.__name__}",
@@ -121,20 +128,32 @@ def post(connection, url, headers, body, timeout):
             _target(url),
             body=body,
             headers=headers,
-            timeout=urllib3.Timeout(connect=min(CONNECT_TIMEOUT, timeout), read=timeout),
+            timeout=urllib3.Timeout(
+                connect=min(CONNECT_TIMEOUT, timeout), read=timeout
+            ),
             retries=False,
             redirect=False,
             preload_content=False,
         )
     except urllib3.exceptions.NewConnectionError as exc:
         # a subclass of ConnectTimeoutError in urllib3 1.26: test it first
-        return SendResult("retry", duration_ms=_ms(started), error=f"connection failed: {_reason(exc)}")
+        return SendResult(
+            "retry",
+            duration_ms=_ms(started),
+            error=f"connection failed: {_reason(exc)}",
+        )
     except urllib3.exceptions.TimeoutError:
-        return SendResult("retry", duration_ms=_ms(started), error=f"timed out after {timeout} s")
+        return SendResult(
+            "retry", duration_ms=_ms(started), error=f"timed out after {timeout} s"
+        )
     except Exception as exc:  # a network failure is retried, anything else is a defect
         if classify_exception(exc, transient=TRANSIENT_ERRORS) != RETRY_LATER:
             raise
-        return SendResult("retry", duration_ms=_ms(started), error=f"connection failed: {_reason(exc)}")
+        return SendResult(
+            "retry",
+            duration_ms=_ms(started),
+            error=f"connection failed: {_reason(exc)}",
+        )
     raw, error = _read_bounded(response)
     status = response.status
     outcome = classify(status)
@@ -234,7 +253,9 @@ class SenderPool:
                 if item is None:
                     break
                 if rate_limit:
-                    time.sleep(max(0.0, started + submitted / rate_limit - time.monotonic()))
+                    time.sleep(
+                        max(0.0, started + submitted / rate_limit - time.monotonic())
+                    )
                 headers, body = prepare(item)
                 future = self._executor.submit(self._post, url, headers, body, timeout)
                 in_flight[future] = item

@@ -32,13 +32,27 @@ class IntegrationReplayWizard(models.TransientModel):
     def default_get(self, fields_list):
         values = super().default_get(fields_list)
         context = self.env.context
-        if context.get("active_model") == "integration.delivery" and context.get("active_ids"):
-            values.update(mode="deliveries", delivery_ids=[(6, 0, context["active_ids"])])
-        if context.get("active_model") == "integration.subscription" and context.get("active_id"):
+        if context.get("active_model") == "integration.delivery" and context.get(
+            "active_ids"
+        ):
+            values.update(
+                mode="deliveries", delivery_ids=[(6, 0, context["active_ids"])]
+            )
+        if context.get("active_model") == "integration.subscription" and context.get(
+            "active_id"
+        ):
             values["subscription_id"] = context["active_id"]
         return values
 
-    @api.depends("mode", "delivery_ids", "subscription_id", "event_type_ids", "states", "since", "until")
+    @api.depends(
+        "mode",
+        "delivery_ids",
+        "subscription_id",
+        "event_type_ids",
+        "states",
+        "since",
+        "until",
+    )
     def _compute_match_count(self):
         for wizard in self:
             if wizard.mode == "deliveries":
@@ -80,9 +94,13 @@ class IntegrationReplayWizard(models.TransientModel):
         if self.mode == "deliveries":
             deliveries = self.delivery_ids
         elif self.mode == "filter":
-            deliveries = self.env["integration.delivery"].search(self._delivery_domain())
+            deliveries = self.env["integration.delivery"].search(
+                self._delivery_domain()
+            )
         else:
-            events = self.env["integration.event"].search(self._event_domain(), order="id")
+            events = self.env["integration.event"].search(
+                self._event_domain(), order="id"
+            )
             deliveries = self._replay_events(events, self.subscription_id)
             return self._done(len(deliveries))
         if not deliveries:
@@ -96,11 +114,22 @@ class IntegrationReplayWizard(models.TransientModel):
         ``webhook-id``), subscriptions that never got them get new ones."""
         self.env["integration.delivery"]._check_can_replay()
         deliveries = self.env["integration.delivery"].sudo()
-        subscriptions = (subscriptions or self.env["integration.subscription"].sudo().search(
-            [("state", "=", "active"), ("event_type_ids", "in", events.event_type_id.ids)]
-        )).sudo()
+        subscriptions = (
+            subscriptions
+            or self.env["integration.subscription"]
+            .sudo()
+            .search(
+                [
+                    ("state", "=", "active"),
+                    ("event_type_ids", "in", events.event_type_id.ids),
+                ]
+            )
+        ).sudo()
         existing = deliveries.search(
-            [("event_id", "in", events.ids), ("subscription_id", "in", subscriptions.ids)]
+            [
+                ("event_id", "in", events.ids),
+                ("subscription_id", "in", subscriptions.ids),
+            ]
         )
         seen = {(d.event_id.id, d.subscription_id.id) for d in existing}
         new_vals = [
@@ -120,7 +149,9 @@ class IntegrationReplayWizard(models.TransientModel):
             "tag": "display_notification",
             "params": {
                 "title": self.env._("Replay queued"),
-                "message": self.env._("%(count)s deliveries will be sent again.", count=count),
+                "message": self.env._(
+                    "%(count)s deliveries will be sent again.", count=count
+                ),
                 "type": "success",
                 "next": {"type": "ir.actions.act_window_close"},
             },
