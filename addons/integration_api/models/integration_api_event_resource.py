@@ -26,7 +26,8 @@ def decode_cursor(cursor):
         if text.startswith(CURSOR_PREFIX):
             return int(text[len(CURSOR_PREFIX) :])
     except (binascii.Error, UnicodeDecodeError, ValueError):
-        pass
+        # not one of ours, whichever way it breaks: the same 400 below
+        text = None
     raise ApiError(
         400,
         "Bad Request",

@@ -37,7 +37,7 @@ def _api_test_plain(self, api_request):
 def _api_test_partner_outcome(env, api_request):
     sku = api_request.body["sku"]
     if sku == "USER-ERROR":
-        raise UserError("Odoo says no")
+        raise UserError("Odoo says no")  # pylint: disable=translation-required
     if sku == "API-ERROR":
         raise ApiError(409, "Conflict", "Not now", problem_type="conflict")
     if sku == "CRASH":

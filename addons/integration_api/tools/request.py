@@ -87,7 +87,8 @@ class ApiError(Exception):
     headers: dict | None = None
     extensions: dict = field(default_factory=dict)
 
-    def __post_init__(self):
+    def __post_init__(self):  # pylint: disable=missing-return
+        # a dataclass hook: Exception.__init__ gives it args, nothing to return
         super().__init__(self.status, self.title, self.detail)
 
     def __str__(self):

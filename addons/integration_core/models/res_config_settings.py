@@ -36,5 +36,6 @@ class ResConfigSettings(models.TransientModel):
             settings.integration_encryption_key_configured = configured
 
     def set_values(self):
-        super().set_values()
+        result = super().set_values()
         self.env["integration.event"]._init_event_source()
+        return result

@@ -109,7 +109,7 @@ class TestIgnoreNeedsAReason(IntegrationCase):
         wizard_model = self.env["integration.exception.ignore"].with_user(
             self.integration_user
         )
-        form = Form(wizard_model.with_context(action["context"]))
+        form = Form(wizard_model.with_context(**action["context"]))
         with self.assertRaises(AssertionError, msg="the reason is required"):
             form.save()
         form.reason = "Test product, never sold"

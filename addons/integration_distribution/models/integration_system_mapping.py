@@ -11,7 +11,7 @@ class IntegrationSystem(models.Model):
     external ids to this module).
     """
 
-    _inherit = "integration.system"
+    _inherit = "integration.system"  # pylint: disable=consider-merging-classes-inherited
 
     mapping_fallback_product_code = fields.Boolean(
         string="Products by internal reference",

@@ -14,7 +14,7 @@ class SaleOrder(models.Model):
     do, without HTTP (``integration.api.order.resource`` renders it).
     """
 
-    _inherit = "sale.order"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _integration_find_for_channel(self, system, ref):

@@ -32,7 +32,7 @@ class SaleOrder(models.Model):
     framework keeps the message and opens an exception for both.
     """
 
-    _inherit = "sale.order"
+    _inherit = "sale.order"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Create

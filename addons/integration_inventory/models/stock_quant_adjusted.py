@@ -8,7 +8,7 @@ class StockQuant(models.Model):
     inventory mode), one event per product and location, with the quantity
     before, the counted one and the difference."""
 
-    _inherit = "stock.quant"
+    _inherit = "stock.quant"  # pylint: disable=consider-merging-classes-inherited
 
     def _apply_inventory(self):
         if self.env.context.get("integration_no_events"):

@@ -18,7 +18,7 @@ class StockQuant(models.Model):
     inventory adjustments (inventory mode of ``stock.quant``), so that its
     move history and stock valuation stay right."""
 
-    _inherit = "stock.quant"
+    _inherit = "stock.quant"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _integration_apply_count(self, system, lines, reference, approved=False):

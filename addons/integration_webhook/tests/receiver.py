@@ -24,10 +24,11 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, like real receivers
 
     def setup(self):
-        super().setup()
+        result = super().setup()
         # headers and body go out in two writes: without TCP_NODELAY, Nagle
         # and delayed ACKs stall every keep-alive request by ~40 ms
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return result
 
     def do_POST(self):
         server = self.server
@@ -54,7 +55,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(reply)
         except (BrokenPipeError, ConnectionResetError):
-            pass
+            return  # the client hung up (a killed Odoo): nobody to answer
 
     def log_message(self, *args):
         pass

@@ -30,7 +30,7 @@ class TestWhatThePartnerGets(FirstHourCase):
         wizard = self.env["integration.secret.reveal"].with_user(
             self.integration_manager
         )
-        return Form(wizard.with_context(action["context"]))
+        return Form(wizard.with_context(**action["context"]))
 
     def test_v1a_shows_the_public_key_never_the_private_one(self):
         subscription = self.subscribe(signing_scheme="v1a")
