@@ -5,8 +5,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.integration_core.exceptions import IntegrationError
+from odoo.addons.integration_core.tools.params import config_param
 
-from ..tools.json_body import parse_json_body
+from ..tools.json_body import MAX_DEPTH, parse_json_body
 from ..tools.request import ApiRequest
 
 
@@ -220,7 +221,9 @@ class IntegrationApiMessage(models.Model):
         the handler must do the work now (``can_defer`` is False)."""
         self.ensure_one()
         raw = self._raw_body()
-        max_depth = self.env["integration.api.dispatcher"]._api_max_json_depth()
+        # the dispatcher's limit, read here: the queue and reprocessing never
+        # go through the dispatcher
+        max_depth = config_param(self.env, "integration_api.max_json_depth", MAX_DEPTH)
         return ApiRequest(
             system=self.system_id,
             api_key=self.api_key_id,

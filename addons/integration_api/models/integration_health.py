@@ -1,4 +1,6 @@
-from odoo import api, fields, models
+from datetime import UTC, datetime
+
+from odoo import api, models
 
 # The job runner or the queued intake counts as stalled when the oldest of
 # its waiting work is older than this (the runner starts jobs within seconds;
@@ -27,7 +29,7 @@ class IntegrationHealth(models.AbstractModel):
         self.env.cr.execute(
             "SELECT count(*), EXTRACT(EPOCH FROM %s - min(date_created)) "
             "FROM queue_job WHERE state IN ('pending', 'enqueued')",
-            (fields.Datetime.now(),),
+            (_clock(),),
         )
         pending, oldest = self.env.cr.fetchone()
         oldest = max(0, int(oldest or 0))
@@ -56,7 +58,7 @@ class IntegrationHealth(models.AbstractModel):
               FROM integration_api_message
              WHERE state IN ('queued', 'needs_fix')
             """,
-            (fields.Datetime.now(),),
+            (_clock(),),
         )
         queued, oldest, needs_fix = self.env.cr.fetchone()
         oldest = max(0, int(oldest or 0))
@@ -67,3 +69,9 @@ class IntegrationHealth(models.AbstractModel):
             "oldest_queued_seconds": oldest,
             "needs_fix": needs_fix,
         }
+
+
+def _clock():
+    """Now, to the microsecond (``fields.Datetime.now()`` drops them, which
+    made a message an hour old look 3599 seconds old)."""
+    return datetime.now(UTC).replace(tzinfo=None)

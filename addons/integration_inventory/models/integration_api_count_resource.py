@@ -81,7 +81,11 @@ class IntegrationApiCountResource(models.AbstractModel):
         default_location = system._availability_warehouses()[:1].lot_stock_id
         lines = []
         for index, line in enumerate(body_lines):
-            product = products[normalize_code(line["sku"])]
+            product = products.get(normalize_code(line["sku"]))
+            if not product:  # a blank code: nothing to look up
+                raise UnmappedCodeError(
+                    "product", line["sku"], pointer=f"/lines/{index}/sku", system=system
+                )
             location = self._location(system, line, index, default_location)
             lot = self._lot(product, line, index)
             lines.append(

@@ -1,3 +1,5 @@
+from datetime import UTC, datetime
+
 from odoo import api, fields, models
 
 # A due delivery of an active endpoint waiting longer than this means the
@@ -26,13 +28,13 @@ class IntegrationHealth(models.AbstractModel):
             """
             SELECT count(*),
                    count(*) FILTER (WHERE s.state = 'active' AND d.next_attempt_at <= %(now)s),
-                   EXTRACT(EPOCH FROM %(now)s - min(d.next_attempt_at)
+                   EXTRACT(EPOCH FROM %(clock)s - min(d.next_attempt_at)
                        FILTER (WHERE s.state = 'active' AND d.next_attempt_at <= %(now)s))
               FROM integration_delivery d
               JOIN integration_subscription s ON s.id = d.subscription_id
              WHERE d.state = 'pending'
             """,
-            {"now": now},
+            {"now": now, "clock": datetime.now(UTC).replace(tzinfo=None)},
         )
         pending, due, oldest = self.env.cr.fetchone()
         oldest = max(0, int(oldest or 0))
