@@ -49,18 +49,22 @@ def set_up(registry, receiver_url):
                 system = systems.create(
                     {"name": f"Bench channel {n}", "code": code, "state": "active"}
                 )
-                env["integration.subscription"].create(
-                    {
-                        "name": f"Bench availability {n}",
-                        "target_url": receiver_url,
-                        "system_id": system.id,
-                        "event_type_ids": [(6, 0, changed.ids)],
-                    }
-                )
             systems |= system
-        env["integration.subscription"].search(
-            [("system_id", "in", systems.ids)]
-        ).write({"target_url": receiver_url, "state": "active"})
+        # a new configuration file has a new encryption key: subscriptions
+        # of an earlier run cannot sign any more, so each run makes its own
+        Subscription = env["integration.subscription"]
+        Subscription.search([("system_id", "in", systems.ids)]).write(
+            {"state": "disabled"}
+        )
+        for system in systems:
+            Subscription.create(
+                {
+                    "name": f"Bench availability {system.code}",
+                    "target_url": receiver_url,
+                    "system_id": system.id,
+                    "event_type_ids": [(6, 0, changed.ids)],
+                }
+            )
         products = env["product.product"].create(
             [
                 {"name": f"Bench stock {uuid.uuid4().hex[:6]}", "is_storable": True}
