@@ -29,6 +29,21 @@ class IntegrationEvent(models.Model):
                 audiences.append(system)
         return audiences
 
+    @api.model
+    def _emit_for_audiences(self, type_code, records, build):
+        """One ``type_code`` event per record for each audience of
+        :meth:`_audiences`; nothing at all when nobody subscribed.
+
+        :param build: ``build(record, system)`` returns the event item
+            (``system`` is ``False`` for Odoo's own codes)
+        """
+        audiences = self.sudo()._audiences(type_code)
+        if not audiences or not records:
+            return self.browse()
+        return self._emit_many(
+            [build(record, system) for system in audiences for record in records]
+        )
+
     def _matching(self, subscription):
         """Events built for one system go to that system's subscriptions only
         (system-less ones, in Odoo's codes, to subscriptions without a system):

@@ -17,16 +17,10 @@ class PurchaseOrder(models.Model):
         return result
 
     def _integration_emit_purchase_confirmed(self):
-        Event = self.env["integration.event"]
-        audiences = Event.sudo()._audiences("purchase.confirmed")
-        if not audiences:
-            return Event
-        return Event._emit_many(
-            [
-                order._integration_purchase_confirmed_item(system)
-                for system in audiences
-                for order in self
-            ]
+        return self.env["integration.event"]._emit_for_audiences(
+            "purchase.confirmed",
+            self,
+            lambda order, system: order._integration_purchase_confirmed_item(system),
         )
 
     def _integration_purchase_confirmed_item(self, system):

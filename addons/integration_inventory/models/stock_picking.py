@@ -32,16 +32,10 @@ class StockPicking(models.Model):
         return result
 
     def _integration_emit_receipt_validated(self):
-        Event = self.env["integration.event"]
-        audiences = Event.sudo()._audiences("receipt.validated")
-        if not audiences or not self:
-            return Event
-        return Event._emit_many(
-            [
-                picking._integration_receipt_item(system)
-                for system in audiences
-                for picking in self
-            ]
+        return self.env["integration.event"]._emit_for_audiences(
+            "receipt.validated",
+            self,
+            lambda picking, system: picking._integration_receipt_item(system),
         )
 
     def _integration_receipt_item(self, system):

@@ -13,9 +13,6 @@ class StockQuant(models.Model):
     def _apply_inventory(self):
         if self.env.context.get("integration_no_events"):
             return super()._apply_inventory()
-        audiences = (
-            self.env["integration.event"].sudo()._audiences("inventory.adjusted")
-        )
         before = [
             {
                 "quant": quant,
@@ -30,15 +27,12 @@ class StockQuant(models.Model):
             if quant.inventory_quantity_set
         ]
         result = super()._apply_inventory()
-        if audiences and before:
-            reason = self.env.context.get("inventory_name") or DEFAULT_REASON
-            self.env["integration.event"]._emit_many(
-                [
-                    self._integration_adjusted_item(row, reason, system)
-                    for system in audiences
-                    for row in before
-                ]
-            )
+        reason = self.env.context.get("inventory_name") or DEFAULT_REASON
+        self.env["integration.event"]._emit_for_audiences(
+            "inventory.adjusted",
+            before,
+            lambda row, system: self._integration_adjusted_item(row, reason, system),
+        )
         return result
 
     def _integration_adjusted_item(self, row, reason, system):
