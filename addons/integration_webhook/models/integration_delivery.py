@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from odoo.addons.integration_core.models.integration_exception import OPEN_STATES
+from odoo.addons.integration_core.tools.params import config_param
 
 from ..tools import retry as retry_tools
 from ..tools import sender
@@ -338,9 +339,8 @@ class IntegrationDelivery(models.Model):
     @api.model
     def _cron_purge_delivered(self, batch_size=10000):
         """Retention: delete old delivered, cancelled and shadow deliveries."""
-        params = self.env["ir.config_parameter"].sudo()
-        days = int(
-            params.get_param("integration_webhook.delivery_retention_days", 30) or 0
+        days = config_param(
+            self.env, "integration_webhook.delivery_retention_days", 30, minimum=0
         )
         if days <= 0:
             return 0

@@ -23,6 +23,7 @@ from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from odoo import api, fields, models
 
+from odoo.addons.integration_core.tools import pg
 from odoo.addons.integration_core.tools.url_safety import UnsafeTargetError
 
 from ..tools import circuit as circuit_tools
@@ -32,7 +33,6 @@ from ..tools.request_builder import build_request
 _logger = logging.getLogger(__name__)
 
 DRAIN_CHANNEL = "root.integration_webhook"
-ADVISORY_LOCK_CLASS = 0x4957  # "IW": one drain at a time per subscription
 EPOCH = datetime(1970, 1, 1)
 # A drain stops taking new deliveries after this long, so that a slow endpoint
 # never holds a worker past limit_time_real; the rest goes in the next job.
@@ -169,7 +169,7 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         cr = self.env.cr
         cr.execute(
             "SELECT pg_try_advisory_lock(%s, %s)",
-            (ADVISORY_LOCK_CLASS, subscription.id),
+            (pg.LOCK_WEBHOOK_DRAIN, subscription.id),
         )
         if not cr.fetchone()[0]:
             # The running drain looks for newer deliveries with a fresh cursor
@@ -185,7 +185,7 @@ class IntegrationDeliveryQueue(models.AbstractModel):
                 cr.rollback()
             cr.execute(
                 "SELECT pg_advisory_unlock(%s, %s)",
-                (ADVISORY_LOCK_CLASS, subscription.id),
+                (pg.LOCK_WEBHOOK_DRAIN, subscription.id),
             )
 
     def _drain_locked(self, subscription):

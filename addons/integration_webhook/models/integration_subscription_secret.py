@@ -3,6 +3,7 @@ import secrets
 from odoo import api, fields, models
 
 from odoo.addons.integration_core.tools import signing
+from odoo.addons.integration_core.tools.params import config_param
 
 DEFAULT_GRACE_HOURS = 24
 
@@ -51,11 +52,11 @@ class IntegrationSubscriptionSecret(models.Model):
 
     @api.model
     def _grace_hours(self):
-        params = self.env["ir.config_parameter"].sudo()
-        return int(
-            params.get_param(
-                "integration_webhook.rotation_grace_hours", DEFAULT_GRACE_HOURS
-            )
+        return config_param(
+            self.env,
+            "integration_webhook.rotation_grace_hours",
+            DEFAULT_GRACE_HOURS,
+            minimum=0,
         )
 
     @api.model

@@ -3,9 +3,9 @@ from unittest.mock import patch
 
 from odoo.tests import tagged
 
+from odoo.addons.integration_core.tools.pg import LOCK_WEBHOOK_DRAIN
 from odoo.addons.queue_job.tests.common import trap_jobs
 
-from ..models.integration_delivery_queue import ADVISORY_LOCK_CLASS
 from .common import WebhookCase
 
 
@@ -65,11 +65,11 @@ class TestDeliveryQueue(WebhookCase):
             self.emit()
         lock = (
             "SELECT pg_try_advisory_lock(%s, %s)",
-            (ADVISORY_LOCK_CLASS, subscription.id),
+            (LOCK_WEBHOOK_DRAIN, subscription.id),
         )
         unlock = (
             "SELECT pg_advisory_unlock(%s, %s)",
-            (ADVISORY_LOCK_CLASS, subscription.id),
+            (LOCK_WEBHOOK_DRAIN, subscription.id),
         )
         with self.registry.cursor() as other:
             other.execute(*lock)
