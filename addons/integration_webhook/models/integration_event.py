@@ -46,11 +46,22 @@ class IntegrationEvent(models.Model):
 
     def _matching(self, subscription):
         """The events of ``self`` that ``subscription`` receives: its event
-        types, its company, its record filter."""
+        types, its company, its system, its record filter.
+
+        A subscription of a partner system hears the events of that system
+        and those of no system; never another partner's (one web shop must
+        not learn of another's orders). A subscription without a system (an
+        internal consumer) hears them all.
+        """
         candidates = self.filtered(
             lambda e: (
                 e.event_type_id in subscription.event_type_ids
                 and (not e.company_id or e.company_id == subscription.company_id)
+                and (
+                    not subscription.system_id
+                    or not e.system_id
+                    or e.system_id == subscription.system_id
+                )
             )
         )
         if not subscription.filter_domain or not candidates:

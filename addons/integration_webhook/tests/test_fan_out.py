@@ -91,3 +91,16 @@ class TestFanOut(WebhookCase):
         with trap_jobs():
             self.emit()
         self.assertFalse(elsewhere.delivery_ids)
+
+    def test_a_partner_subscription_hears_its_own_system_only(self):
+        other_system = self.env["integration.system"].create(
+            {"name": "Other shop", "code": "other_shop_fan_out", "kind": "web_shop"}
+        )
+        own = self.subscribe()
+        internal = self.subscribe(name="Internal consumer", system_id=False)
+        with trap_jobs():
+            mine = self.emit("mine", system=self.system)
+            theirs = self.emit("theirs", system=other_system)
+            nobodys = self.emit("nobody's")
+        self.assertEqual(own.delivery_ids.event_id, mine | nobodys)
+        self.assertEqual(internal.delivery_ids.event_id, mine | theirs | nobodys)
