@@ -4,12 +4,17 @@ import doctest
 
 from odoo.tests import BaseCase, tagged
 
-from ..tools import batch_memo
+from ..tools import batch_memo, customers
 
 
 @tagged("-at_install", "post_install")
 class TestDoctests(BaseCase):
     def test_batch_memo_doctests(self):
         result = doctest.testmod(batch_memo)
+        self.assertEqual(result.failed, 0)
+        self.assertGreater(result.attempted, 0)
+
+    def test_customers_doctests(self):
+        result = doctest.testmod(customers)
         self.assertEqual(result.failed, 0)
         self.assertGreater(result.attempted, 0)
