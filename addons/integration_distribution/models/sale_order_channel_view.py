@@ -92,9 +92,10 @@ class SaleOrder(models.Model):
             times["reserved"] = None
         if released_at is not None:
             times["released"] = released_at or None
-        if shipped and len(shipped) < len(open_pickings):
+        if shipped and (len(shipped) < len(open_pickings) or len(shipped) > 1):
+            # several deliveries: the first left alone (a backorder followed)
             times["partially_shipped"] = min(shipped.mapped("date_done"))
-        elif shipped:
+        if shipped and len(shipped) == len(open_pickings):
             times["shipped"] = max(shipped.mapped("date_done"))
         if order.invoice_status == "invoiced":
             times["invoiced"] = max(invoices.mapped("invoice_date"), default=None)

@@ -154,8 +154,9 @@ def lifecycle(status, times):
 
     A stage is reached when its fact is known (``times`` has it, even with
     no time: ``None``), or when it lies on the way to the status
-    (:data:`LIFECYCLE_PATH`): a shipped order was accepted, reserved and
-    released, whether Odoo kept when or not.
+    (:data:`LIFECYCLE_PATH`) to the furthest stage known: a shipped order
+    was accepted, reserved and released, whether Odoo kept when or not (a
+    partial shipment is never implied).
 
     :param status: the order's status (:func:`order_status`)
     :param times: ``{stage: ISO text or None}`` of the stages known reached
@@ -168,12 +169,19 @@ def lifecycle(status, times):
     >>> [s["stage"] for s in lifecycle("invoiced", {"accepted": None, "invoiced": None})
     ...  if s["reached"]]
     ['accepted', 'invoiced']
+    >>> [s["stage"] for s in lifecycle("returned", {"shipped": None, "returned": None})
+    ...  if s["reached"]]
+    ['accepted', 'reserved', 'released', 'shipped', 'returned']
     """
-    on_path = (
-        LIFECYCLE_PATH[: LIFECYCLE_PATH.index(status)]
-        if status in LIFECYCLE_PATH
-        else ()
+    furthest = max(
+        (
+            LIFECYCLE_PATH.index(stage) + 1
+            for stage in (status, *times)
+            if stage in LIFECYCLE_PATH
+        ),
+        default=0,
     )
+    on_path = LIFECYCLE_PATH[:furthest]
     return [
         {
             "stage": stage,
