@@ -23,7 +23,12 @@ class TestOrderLifecycleApi(HttpCase):
         )
         System = cls.env["integration.system"]
         cls.shop = System.create(
-            {"name": "Life shop", "code": "life_shop", "state": "active", "user_id": bot.id}
+            {
+                "name": "Life shop",
+                "code": "life_shop",
+                "state": "active",
+                "user_id": bot.id,
+            }
         )
         cls.stranger = System.create(
             {
@@ -66,7 +71,9 @@ class TestOrderLifecycleApi(HttpCase):
             )
         cls.order = cls.env["sale.order"].create(
             {
-                "partner_id": cls.env["res.partner"].create({"name": "Life customer"}).id,
+                "partner_id": cls.env["res.partner"]
+                .create({"name": "Life customer"})
+                .id,
                 "integration_system_id": cls.shop.id,
                 "integration_external_ref": "LIFE-1",
                 "order_line": [
@@ -159,7 +166,9 @@ class TestOrderLifecycleApi(HttpCase):
         Package = self.env["stock.quant.package"]
         box = Package.create({"name": "003540001234567895", "shipping_weight": 12.5})
         crate = Package.create({"name": "003540001234567901"})
-        self.ship(picking, {self.desk: 2, self.wine: 1}, {self.desk: box, self.wine: crate})
+        self.ship(
+            picking, {self.desk: 2, self.wine: 1}, {self.desk: box, self.wine: crate}
+        )
         backorder = self.order.picking_ids - picking
         self.assertEqual(len(backorder), 1)
         view = self.view()
@@ -169,7 +178,8 @@ class TestOrderLifecycleApi(HttpCase):
         self.assertEqual(set(packages), {box.name, crate.name})
         self.assertEqual(packages[box.name]["weight"], 12.5)
         self.assertEqual(
-            packages[box.name]["lines"], [{"sku": "SKU-DESK", "quantity": 2.0, "lots": []}]
+            packages[box.name]["lines"],
+            [{"sku": "SKU-DESK", "quantity": 2.0, "lots": []}],
         )
         self.assertEqual(packages[crate.name]["lines"][0]["lots"], ["LOT-A"])
         self.assertIn("partially_shipped", self.reached(view))
@@ -187,9 +197,7 @@ class TestOrderLifecycleApi(HttpCase):
         self.assertEqual(view["eta"], "2026-12-03T15:00:00Z")
         shipped = next(s for s in view["shipments"] if s["picking_ref"] == picking.name)
         self.assertEqual(shipped["tracking_status"], "in_transit")
-        self.assertEqual(
-            [m["status"] for m in shipped["milestones"]], ["in_transit"]
-        )
+        self.assertEqual([m["status"] for m in shipped["milestones"]], ["in_transit"])
 
         self.ship(backorder, {self.wine: 2})
         view = self.view()
