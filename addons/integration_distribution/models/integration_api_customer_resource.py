@@ -4,11 +4,14 @@ Routes: ``models/integration_api_router.py``; business methods:
 ``res.partner`` in ``res_partner_channel.py``.
 """
 
+from psycopg2 import errors as pg_errors
+
 from odoo import models
 
 from odoo.addons.integration_api.tools.request import ApiError, ApiResult
 
 CUSTOMERS_URL = "/api/v1/customers"
+MAPPING_CONSTRAINT = "integration_mapping_system_kind_code_uniq"
 
 
 class IntegrationApiCustomerResource(models.AbstractModel):
@@ -28,9 +31,21 @@ class IntegrationApiCustomerResource(models.AbstractModel):
         """``PUT /customers/{ref}``: 201 when created, 200 when updated (or
         when nothing changed: the same body again is harmless)."""
         ref = api_request.path_params["ref"]
-        partner, created = self.env["res.partner"]._integration_upsert_from_channel(
-            api_request.system, ref, api_request.body
-        )
+        try:
+            partner, created = self.env["res.partner"]._integration_upsert_from_channel(
+                api_request.system, ref, api_request.body
+            )
+        except pg_errors.UniqueViolation as error:
+            if error.diag.constraint_name != MAPPING_CONSTRAINT:
+                raise
+            # another request is creating the same customer right now
+            raise ApiError(
+                409,
+                "Conflict",
+                "This customer is being created by another request; retry.",
+                problem_type="conflict",
+                headers={"Retry-After": "1"},
+            ) from None
         return ApiResult(
             201 if created else 200,
             partner._integration_customer_view(api_request.system),

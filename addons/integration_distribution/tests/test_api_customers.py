@@ -2,8 +2,10 @@
 
 import json
 import uuid
+from unittest.mock import patch
 
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .test_api_orders import OrdersApiCase
 
@@ -152,6 +154,24 @@ class TestCustomersApi(OrdersApiCase):
         self.assertEqual(got.status_code, 200, got.text)
         self.assertEqual(got.json(), updated.json())
 
+    def test_orders_of_the_customer_use_its_terms_and_addresses(self):
+        partner_id = self.put("C-TERMS", self.body()).json()["id"]
+        response = self.call(
+            "POST",
+            "/orders",
+            self.order_body(
+                external_ref="WEB-CUST-1",
+                customer={"code": "C-TERMS"},
+                ship_to={"code": "DECO-GHENT"},
+            ),
+        )
+        self.assertEqual(response.status_code, 201, response.text)
+        order = self.env["sale.order"].browse(response.json()["id"])
+        self.assertEqual(order.partner_id.id, partner_id)
+        self.assertEqual(order.partner_shipping_id.city, "Ghent")
+        self.assertEqual(order.pricelist_id, self.pricelist)
+        self.assertEqual(order.payment_term_id, self.net30)
+
     def test_idempotency_key_replays_the_first_answer(self):
         key = str(uuid.uuid4())
         first = self.put("C-IDEM", self.body(), **{"Idempotency-Key": key})
@@ -254,6 +274,26 @@ class TestCustomersApi(OrdersApiCase):
             self.system, "ship_to", "DECO-GHENT"
         )
         self.assertEqual(ghent.parent_id.id, created["id"])
+
+    def test_same_customer_created_twice_at_once_is_a_409(self):
+        """The second of two requests creating one customer at the same
+        instant did not see the first one's mapping: the unique mapping
+        refuses it, and the partner is told to retry."""
+        self.assertEqual(self.put("C-RACE", self.body()).status_code, 201)
+        Partner = type(self.env["res.partner"])
+        with (
+            patch.object(
+                Partner,
+                "_integration_find_customer",
+                lambda self, system, ref: self.browse(),
+            ),
+            mute_logger("odoo.sql_db"),
+        ):
+            response = self.put("C-RACE", self.body(name="Deco twin"))
+        self.assertEqual(response.status_code, 409, response.text)
+        self.assertEqual(response.headers["Retry-After"], "1")
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "Deco twin")]))
+        self.assertEqual(self.put("C-RACE", self.body()).status_code, 200)
 
     def test_scopes_and_openapi(self):
         read_only = self.make_token(["customers:read"])
