@@ -125,6 +125,12 @@ class SaleOrder(models.Model):
             .sudo()
             .search(
                 [
+                    # the subject is indexed: no scan of every release
+                    (
+                        "subject",
+                        "in",
+                        [payloads.shipment_subject(p.name) for p in waiting],
+                    ),
                     ("type", "=", "shipment.released"),
                     ("res_model", "=", "stock.picking"),
                     ("res_id", "in", waiting.ids),

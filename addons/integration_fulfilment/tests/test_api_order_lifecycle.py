@@ -161,7 +161,30 @@ class TestOrderLifecycleApi(HttpCase):
 
         picking = self.order.picking_ids
         picking.printed = True  # the picking list went to the warehouse floor
-        self.assertEqual(self.view()["status"], "released")
+        view = self.view()
+        self.assertEqual(view["status"], "released")
+        released = next(s for s in view["lifecycle"] if s["stage"] == "released")
+        self.assertEqual((released["reached"], released["at"]), (True, None))
+        # a shipment.released event, whoever writes it, gives the time
+        EventType = self.env["integration.event.type"]
+        released_type = EventType.search(
+            [("code", "=", "shipment.released")], limit=1
+        ) or EventType.create(
+            {"code": "shipment.released", "name": "Shipment released (test)"}
+        )
+        event = self.env["integration.event"].create(
+            {
+                "event_type_id": released_type.id,
+                "source": "test",
+                "subject": f"shipments/{picking.name}",
+                "sequence": 1,
+                "time": "2026-12-01 07:30:00",
+                "res_model": "stock.picking",
+                "res_id": picking.id,
+            }
+        )
+        released = next(s for s in self.view()["lifecycle"] if s["stage"] == "released")
+        self.assertEqual(released["at"], "2026-12-01T07:30:00Z", event)
 
         Package = self.env["stock.quant.package"]
         box = Package.create({"name": "003540001234567895", "shipping_weight": 12.5})
