@@ -4,11 +4,15 @@ from odoo.addons.integration_api.tools.routes import ApiRoute
 
 SCHEMAS = "integration_distribution/schemas/api"
 ORDER = "integration.api.order.resource"
+CUSTOMER = "integration.api.customer.resource"
 
 
 class IntegrationApiRouter(models.AbstractModel):
-    """The routes of the order resource of ``/api/v1``; its handlers are
-    ``integration.api.order.resource`` (``integration_api_order_resource.py``)."""
+    """The routes of the order and customer resources of ``/api/v1``; their
+    handlers are ``integration.api.order.resource``
+    (``integration_api_order_resource.py``) and
+    ``integration.api.customer.resource``
+    (``integration_api_customer_resource.py``)."""
 
     _inherit = "integration.api.router"
 
@@ -56,5 +60,35 @@ class IntegrationApiRouter(models.AbstractModel):
                 response_schema=f"{SCHEMAS}/order.status.json",
                 idempotent=True,
                 tags=("orders",),
+            ),
+            ApiRoute(
+                "PUT",
+                "/customers/{ref}",
+                "customers:write",
+                f"{CUSTOMER}._api_put",
+                summary="Create or update a customer, by the system's customer code",
+                description="The company, its address, VAT, language, pricelist and "
+                "payment terms (the system's codes, translated by its mappings) are "
+                "replaced; the billing address, shipping addresses (by code, else by "
+                "name and street) and contacts (by e-mail, else by name) are updated "
+                "or added, never removed. The same body again changes nothing. An "
+                "unknown pricelist or payment term code, country or an inactive "
+                "language is kept and answered 202 until a person fixes it.",
+                request_schema=f"{SCHEMAS}/customer.upsert.json",
+                response_schema=f"{SCHEMAS}/customer.view.json",
+                success_status=200,
+                idempotent=True,
+                keep_message=True,
+                reference="{ref}",
+                tags=("customers",),
+            ),
+            ApiRoute(
+                "GET",
+                "/customers/{ref}",
+                "customers:read",
+                f"{CUSTOMER}._api_get",
+                summary="A customer of this system, by its customer code",
+                response_schema=f"{SCHEMAS}/customer.view.json",
+                tags=("customers",),
             ),
         ]

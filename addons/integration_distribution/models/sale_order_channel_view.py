@@ -37,70 +37,170 @@ class SaleOrder(models.Model):
         self.ensure_one()
         return False
 
-    def _integration_channel_status(self):
-        """One of :data:`~..tools.order_intake.ORDER_STATUSES`."""
+    def _integration_outgoing_pickings(self):
+        """The order's deliveries to the customer (not its returns)."""
+        return self.sudo().picking_ids.filtered(
+            lambda p: p.picking_type_code == "outgoing"
+        )
+
+    def _integration_return_pickings(self):
+        """The returns of the order's deliveries: Odoo's own return pickings
+        (moves that point to the delivery move they return)."""
+        return self.sudo().picking_ids.filtered(
+            lambda p: (
+                p.picking_type_code == "incoming" and p.move_ids.origin_returned_move_id
+            )
+        )
+
+    def _integration_lifecycle_facts(self):
+        """Hook: what the order went through, read from Odoo's own records so
+        that it holds whoever built the flow behind each stage.
+
+        :return: ``{"deliveries": [...]`` (for
+            :func:`~..tools.order_intake.order_status`), ``"delivered"``,
+            ``"released"``, ``"returned"`` (booleans), ``"times"``:
+            ``{stage: datetime or None}`` of the stages known reached``}``.
+            Modules that know more (milestones, acknowledgements) extend it:
+            ``super()`` then update.
+        """
         self.ensure_one()
         order = self.sudo()
+        pickings = order._integration_outgoing_pickings()
         deliveries = [
             {
                 "state": picking.state,
                 "shipped": picking.state == "done"
                 and any(move.quantity > 0 for move in picking.move_ids),
             }
-            for picking in order.picking_ids
-            if picking.picking_type_code == "outgoing"
+            for picking in pickings
         ]
-        return order_intake.order_status(
-            order.state,
-            order.invoice_status,
-            deliveries,
-            delivered=order._integration_is_delivered(),
+        open_pickings = pickings.filtered(lambda p: p.state != "cancel")
+        shipped = open_pickings.filtered(
+            lambda p: p.state == "done" and any(m.quantity > 0 for m in p.move_ids)
         )
+        released_at = order._integration_released_at(open_pickings)
+        returns = order._integration_return_pickings().filtered(
+            lambda p: p.state == "done"
+        )
+        invoices = order.invoice_ids.filtered(
+            lambda m: m.state == "posted" and m.move_type == "out_invoice"
+        )
+        times = {}
+        if order.state == "sale":
+            times["accepted"] = order.date_order
+        if open_pickings and all(p.state == "assigned" for p in open_pickings):
+            times["reserved"] = None
+        if released_at is not None:
+            times["released"] = released_at or None
+        if shipped and (len(shipped) < len(open_pickings) or len(shipped) > 1):
+            # several deliveries: the first left alone (a backorder followed)
+            times["partially_shipped"] = min(shipped.mapped("date_done"))
+        if shipped and len(shipped) == len(open_pickings):
+            times["shipped"] = max(shipped.mapped("date_done"))
+        if order.invoice_status == "invoiced":
+            times["invoiced"] = max(invoices.mapped("invoice_date"), default=None)
+        if returns:
+            times["returned"] = max(returns.mapped("date_done"))
+        delivered = bool(shipped) and order._integration_is_delivered()
+        if delivered:
+            times["delivered"] = None
+        return {
+            "deliveries": deliveries,
+            "delivered": delivered,
+            "released": released_at is not None,
+            "returned": bool(returns),
+            "times": times,
+        }
+
+    def _integration_released_at(self, pickings):
+        """When the first of ``pickings`` not shipped yet was released to the
+        warehouse: its ``shipment.released`` event (whoever writes it), else
+        ``False`` when its picking list was printed (Odoo's own "released to
+        the floor"), ``None`` when none was."""
+        waiting = pickings.filtered(lambda p: p.state not in ("done", "cancel"))
+        if not waiting:
+            return None
+        event = (
+            self.env["integration.event"]
+            .sudo()
+            .search(
+                [
+                    # the subject is indexed: no scan of every release
+                    (
+                        "subject",
+                        "in",
+                        [payloads.shipment_subject(p.name) for p in waiting],
+                    ),
+                    ("type", "=", "shipment.released"),
+                    ("res_model", "=", "stock.picking"),
+                    ("res_id", "in", waiting.ids),
+                ],
+                order="id",
+                limit=1,
+            )
+        )
+        if event:
+            return event.time
+        return False if any(waiting.mapped("printed")) else None
+
+    def _integration_channel_status(self, facts=None):
+        """One of :data:`~..tools.order_intake.ORDER_STATUSES`."""
+        self.ensure_one()
+        facts = facts or self._integration_lifecycle_facts()
+        return order_intake.order_status(
+            self.sudo().state,
+            self.sudo().invoice_status,
+            facts["deliveries"],
+            delivered=facts["delivered"],
+            released=facts["released"],
+            returned=facts["returned"],
+        )
+
+    def _integration_channel_eta(self, facts):
+        """Hook: when the customer should get the goods not delivered yet
+        (ISO text or ``None``): the promised date, else Odoo's expected date.
+        A carrier's ETA (``integration_fulfilment``) wins when known."""
+        self.ensure_one()
+        if facts["delivered"] or self.state != "sale":
+            return None
+        return payloads.iso_date(self.commitment_date or self.expected_date)
 
     def _integration_channel_view(self):
         """The order as its partner system sees it, as plain data (the body
-        of ``GET /api/v1/orders/{ref}``), in the partner's codes."""
+        of ``GET /api/v1/orders/{ref}``), in the partner's codes: status,
+        lifecycle, lines, shipments (packages, tracking), returns, invoices."""
         self.ensure_one()
         order = self.sudo()
         system = order.integration_system_id
         Mapping = self.env["integration.mapping"]
         lines = order.order_line.filtered(lambda line: not line.display_type)
-        skus = Mapping.codes_for(system, lines.product_id, "product")
-        shipments = []
-        for picking in order.picking_ids.filtered(
-            lambda p: p.picking_type_code == "outgoing" and p.state != "cancel"
-        ):
-            carrier = picking._integration_carrier()
-            shipments.append(
-                {
-                    "picking_ref": picking.name,
-                    "state": picking.state,
-                    "date_done": payloads.iso_date(picking.date_done),
-                    "scheduled_date": payloads.iso_date(picking.scheduled_date),
-                    "carrier": carrier.name if carrier else None,
-                    "tracking_ref": payloads.nullable(
-                        picking["carrier_tracking_ref"]
-                        if "carrier_tracking_ref" in picking._fields
-                        else None
-                    ),
-                    "lines": [
-                        {
-                            "sku": skus.get(move.product_id.id),
-                            "quantity": move.quantity
-                            if picking.state == "done"
-                            else move.product_uom_qty,
-                        }
-                        for move in picking.move_ids
-                        if move.state != "cancel"
-                    ],
-                }
-            )
+        pickings = order._integration_outgoing_pickings().filtered(
+            lambda p: p.state != "cancel"
+        )
+        returns = order._integration_return_pickings().filtered(
+            lambda p: p.state != "cancel"
+        )
+        skus = Mapping.codes_for(
+            system,
+            lines.product_id
+            | pickings.move_ids.product_id
+            | returns.move_ids.product_id,
+            "product",
+        )
+        facts = order._integration_lifecycle_facts()
+        status = order._integration_channel_status(facts)
+        times = {
+            stage: payloads.iso_date(when) for stage, when in facts["times"].items()
+        }
+        invoices = order.invoice_ids.filtered(lambda m: m.state == "posted")
         return {
             "id": order.id,
             "order_ref": order.name,
             "external_ref": order.integration_external_ref or None,
             "client_order_ref": order.client_order_ref or None,
-            "status": self._integration_channel_status(),
+            "status": status,
+            "lifecycle": order_intake.lifecycle(status, times),
+            "eta": order._integration_channel_eta(facts),
             "currency": order.currency_id.name,
             "amount_total": payloads.money(
                 order.amount_total, order.currency_id.decimal_places
@@ -117,7 +217,24 @@ class SaleOrder(models.Model):
                 }
                 for line in lines
             ],
-            "shipments": shipments,
+            "shipments": [
+                picking._integration_channel_shipment_view(skus) for picking in pickings
+            ],
+            "returns": [
+                picking._integration_channel_return_view(skus) for picking in returns
+            ],
+            "invoices": [
+                {
+                    "number": move.name,
+                    "type": "refund" if move.move_type == "out_refund" else "invoice",
+                    "invoice_date": payloads.iso_date(move.invoice_date),
+                    "amount_total": payloads.money(
+                        move.amount_total, move.currency_id.decimal_places
+                    ),
+                    "payment_state": move.payment_state,
+                }
+                for move in invoices
+            ],
         }
 
     def _integration_cancel_from_channel(self):
@@ -129,7 +246,13 @@ class SaleOrder(models.Model):
         if self.state == "cancel":
             return self
         status = self._integration_channel_status()
-        if status in ("partially_shipped", "shipped", "delivered", "invoiced"):
+        if status in (
+            "partially_shipped",
+            "shipped",
+            "delivered",
+            "invoiced",
+            "returned",
+        ):
             raise BusinessRuleError(
                 self.env._(
                     "Order %(order)s is already %(status)s and cannot be cancelled.",

@@ -13,3 +13,6 @@ from . import test_order_resource
 from . import test_ui_tour
 from . import test_intake_batch
 from . import test_document_links
+from . import test_order_changes
+from . import test_api_customers
+from . import test_api_order_events

@@ -16,7 +16,10 @@ True
 import datetime as dt
 
 __all__ = [
+    "LIFECYCLE_PATH",
+    "LIFECYCLE_STAGES",
     "ORDER_STATUSES",
+    "lifecycle",
     "line_codes",
     "message_order_status",
     "order_status",
@@ -27,13 +30,37 @@ ORDER_STATUSES = (
     "received",
     "accepted",
     "reserved",
+    "released",
     "partially_shipped",
     "shipped",
     "delivered",
     "invoiced",
+    "returned",
     "cancelled",
     "on_hold",
     "rejected",
+)
+# The stages ``GET /api/v1/orders/{ref}`` reports, in the order of a life.
+LIFECYCLE_STAGES = (
+    "accepted",
+    "reserved",
+    "released",
+    "partially_shipped",
+    "shipped",
+    "delivered",
+    "invoiced",
+    "returned",
+    "cancelled",
+)
+# The stages one passes through to reach a later one (an invoice, a return
+# or a cancellation may come at any point and imply nothing).
+LIFECYCLE_PATH = (
+    "accepted",
+    "reserved",
+    "released",
+    "partially_shipped",
+    "shipped",
+    "delivered",
 )
 
 
@@ -64,7 +91,9 @@ def line_codes(lines, key):
     return [line.get(key) for line in lines]
 
 
-def order_status(state, invoice_status, deliveries, delivered=False):
+def order_status(
+    state, invoice_status, deliveries, delivered=False, released=False, returned=False
+):
     """The channel status of an order, from the most advanced fact.
 
     :param state: ``sale.order`` state
@@ -73,6 +102,9 @@ def order_status(state, invoice_status, deliveries, delivered=False):
     :param deliveries: the outgoing pickings, each ``{"state": picking state,
         "shipped": whether it is done with something shipped}``
     :param delivered: proof of delivery received (set by delivery milestones)
+    :param released: a delivery was released to the warehouse (its picking
+        list printed, or a ``shipment.released`` event written)
+    :param returned: goods came back (a done return of a delivery)
     :return: one of :data:`ORDER_STATUSES`
 
     >>> order_status("cancel", "no", [])
@@ -89,11 +121,19 @@ def order_status(state, invoice_status, deliveries, delivered=False):
     'shipped'
     >>> order_status("sale", "no", [{"state": "confirmed", "shipped": False}])
     'accepted'
+    >>> order_status("sale", "no", [{"state": "assigned", "shipped": False}],
+    ...              released=True)
+    'released'
+    >>> order_status("sale", "invoiced", [{"state": "done", "shipped": True}],
+    ...              returned=True)
+    'returned'
     """
     if state == "cancel":
         return "cancelled"
     if state in ("draft", "sent"):
         return "received"
+    if returned:
+        return "returned"
     if invoice_status == "invoiced":
         return "invoiced"
     open_deliveries = [d for d in deliveries if d["state"] != "cancel"]
@@ -102,9 +142,56 @@ def order_status(state, invoice_status, deliveries, delivered=False):
         return "delivered" if delivered else "shipped"
     if shipped:
         return "partially_shipped"
+    if released and open_deliveries:
+        return "released"
     if open_deliveries and all(d["state"] == "assigned" for d in open_deliveries):
         return "reserved"
     return "accepted"
+
+
+def lifecycle(status, times):
+    """The stages of an order's life, each reached or not, with its time.
+
+    A stage is reached when its fact is known (``times`` has it, even with
+    no time: ``None``), or when it lies on the way to the status
+    (:data:`LIFECYCLE_PATH`) to the furthest stage known: a shipped order
+    was accepted, reserved and released, whether Odoo kept when or not (a
+    partial shipment is never implied).
+
+    :param status: the order's status (:func:`order_status`)
+    :param times: ``{stage: ISO text or None}`` of the stages known reached
+    :return: ``[{"stage", "reached", "at"}]`` in :data:`LIFECYCLE_STAGES` order
+
+    >>> [(s["stage"], s["reached"], s["at"]) for s in lifecycle(
+    ...     "shipped", {"accepted": "2026-03-01T08:00:00Z",
+    ...                 "shipped": "2026-03-02T09:00:00Z"})][:6]
+    [('accepted', True, '2026-03-01T08:00:00Z'), ('reserved', True, None), ('released', True, None), ('partially_shipped', False, None), ('shipped', True, '2026-03-02T09:00:00Z'), ('delivered', False, None)]
+    >>> [s["stage"] for s in lifecycle("invoiced", {"accepted": None, "invoiced": None})
+    ...  if s["reached"]]
+    ['accepted', 'invoiced']
+    >>> [s["stage"] for s in lifecycle("returned", {"shipped": None, "returned": None})
+    ...  if s["reached"]]
+    ['accepted', 'reserved', 'released', 'shipped', 'returned']
+    """
+    furthest = max(
+        (
+            LIFECYCLE_PATH.index(stage) + 1
+            for stage in (status, *times)
+            if stage in LIFECYCLE_PATH
+        ),
+        default=0,
+    )
+    on_path = LIFECYCLE_PATH[:furthest]
+    return [
+        {
+            "stage": stage,
+            "reached": stage in times
+            or stage == status
+            or (stage in on_path and stage != "partially_shipped"),
+            "at": times.get(stage),
+        }
+        for stage in LIFECYCLE_STAGES
+    ]
 
 
 def message_order_status(message_state):
