@@ -1,0 +1,3 @@
+from . import test_tools
+from . import test_api_returns
+from . import test_api_invoices
