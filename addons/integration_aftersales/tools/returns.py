@@ -16,9 +16,9 @@ def allocate(quantity, available, precision_digits=3):
     :return: ``([(key, taken)], rest)``; keys that take nothing are left out
 
     >>> allocate(5, [("a", 2), ("b", 4)])
-    ([('a', 2), ('b', 3)], 0)
+    ([('a', 2.0), ('b', 3.0)], 0)
     >>> allocate(7, [("a", 2), ("b", 4)])
-    ([('a', 2), ('b', 4)], 1)
+    ([('a', 2.0), ('b', 4.0)], 1.0)
     >>> allocate(1.5, [("a", 0), ("b", 4)])
     ([('b', 1.5)], 0)
     >>> allocate(0, [("a", 2)])
@@ -56,7 +56,7 @@ def over_returns(lines, returnable, precision_digits=3):
     >>> over_returns([(0, "desk", 3)], {"desk": 2})
     [(0, 3, 2)]
     >>> over_returns([(0, "desk", 1), (1, "desk", 2)], {"desk": 2})
-    [(1, 2, 1)]
+    [(1, 2, 1.0)]
     >>> over_returns([(0, "lamp", 1)], {})
     [(0, 1, 0)]
     """
