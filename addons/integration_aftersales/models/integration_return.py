@@ -33,9 +33,7 @@ class IntegrationReturn(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, readonly=True, index=True
     )
-    order_id = fields.Many2one(
-        "sale.order", string="Order", required=True, readonly=True, index=True
-    )
+    order_id = fields.Many2one("sale.order", required=True, readonly=True, index=True)
     partner_id = fields.Many2one(related="order_id.partner_id", string="Customer")
     line_ids = fields.One2many(
         "integration.return.line", "return_id", string="Lines", readonly=True

@@ -27,7 +27,7 @@ class IntegrationReturnLine(models.Model):
     received_quantity = fields.Float(
         digits="Product Unit of Measure", compute="_compute_received_quantity"
     )
-    reason_id = fields.Many2one("integration.return.reason", string="Reason")
+    reason_id = fields.Many2one("integration.return.reason")
     disposition = fields.Selection(
         DISPOSITIONS,
         string="Expected disposition",

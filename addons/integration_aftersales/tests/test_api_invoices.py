@@ -120,3 +120,18 @@ class TestInvoicesApi(AftersalesHttpCase):
             self.assertTrue(problem["type"].endswith("/problems/unavailable"))
             self.assertEqual(response.headers["Retry-After"], "3600")
             self.assertIn("wkhtmltopdf", problem["detail"])
+
+    def test_openapi_documents_the_routes_and_events(self):
+        document = self.url_open("/api/v1/openapi.json").json()
+        for path in (
+            "/returns",
+            "/returns/{ref}",
+            "/invoices/{ref}",
+            "/invoices/{ref}/pdf",
+        ):
+            self.assertIn(f"/api/v1{path}", document["paths"])
+        create = document["paths"]["/api/v1/returns"]["post"]
+        self.assertIn("202", create["responses"])
+        self.assertIn("requestBody", create)
+        self.assertIn("return.received", document["webhooks"])
+        self.assertIn("invoice.posted", document["webhooks"])
