@@ -140,6 +140,13 @@ class IntegrationReturn(models.Model):
             )
             for line in lines
         ]
+        # Two returns of one order at once must not both take what is left:
+        # touching the order's row makes the later transaction wait, then
+        # fail with a serialization error (REPEATABLE READ) and be retried
+        # by Odoo, seeing the first return.
+        self.env.cr.execute(
+            "UPDATE sale_order SET write_date = write_date WHERE id = %s", [order.id]
+        )
         delivered = order._integration_returnable_moves()
         self._integration_check_lines(order, lines, resolved, delivered)
         rma = self.sudo().create(

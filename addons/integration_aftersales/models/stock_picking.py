@@ -19,6 +19,13 @@ class StockPicking(models.Model):
         help="The return (RMA) a partner system announced that this picking brings in.",
     )
 
+    def _create_backorder_picking(self):
+        """The rest of a return still expected stays with its return."""
+        backorder = super()._create_backorder_picking()
+        if self.integration_return_id:
+            backorder.integration_return_id = self.integration_return_id
+        return backorder
+
     def _action_done(self):
         result = super()._action_done()
         received = self.filtered(

@@ -108,6 +108,12 @@ class AftersalesHttpCase(HttpCase):
         cls.token = cls.make_token(cls.shop)
         cls.stranger_token = cls.make_token(cls.stranger)
 
+    def setUp(self):
+        super().setUp()
+        self.receiver.server.received.clear()
+        self.receiver.server.script.clear()
+        self.receiver.set_default(200)
+
     @classmethod
     def make_delivered_order(cls, system, ref, lines):
         order = cls.env["sale.order"].create(

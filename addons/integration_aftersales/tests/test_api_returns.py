@@ -26,7 +26,9 @@ class TestReturnsApi(AftersalesHttpCase):
 
     def receive(self, rma, quantities=None):
         """The warehouse receives the return picking(s) as Odoo's UI does."""
-        for picking in rma.picking_ids:
+        for picking in rma.picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        ):
             for move in picking.move_ids:
                 move.quantity = (quantities or {}).get(
                     move.product_id, move.product_uom_qty
@@ -300,3 +302,44 @@ class TestReturnsApi(AftersalesHttpCase):
         self.receive(rma)
         self.assertEqual(rma.state, "received")
         self.assertFalse(rma.refund_ids)
+
+    def test_a_partial_receipt_leaves_a_backorder_with_the_return(self):
+        subscription = self.subscribe(self.shop, "return.received")
+        response = self.api(
+            "POST",
+            "/returns",
+            self.rma(
+                "RMA-PART",
+                [{"sku": "SKU-DESK", "quantity": 2, "reason": "DMG"}],
+            ),
+        )
+        rma = self.env["integration.return"].browse(response.json()["id"])
+        [picking] = rma.picking_ids
+        picking.move_ids.quantity = 1
+        picking.move_ids.picked = True
+        # the backorder wizard answered "create a backorder"
+        picking.with_context(skip_backorder=True).button_validate()
+        self.env.flush_all()
+        self.assertEqual(rma.state, "partially_received")
+        backorder = rma.picking_ids - picking
+        self.assertEqual(backorder.backorder_id, picking)
+        self.assertEqual(backorder.move_ids.product_uom_qty, 1)
+        self.receive(rma)
+        self.assertEqual(rma.state, "received")
+        self.drain(subscription)
+        events = self.received("return.received")
+        self.assertEqual(
+            sorted(
+                (
+                    e["data"]["picking_ref"],
+                    e["data"]["status"],
+                    e["data"]["lines"][0]["received_quantity"],
+                    e["data"]["lines"][0]["received_total"],
+                )
+                for e in events
+            ),
+            [
+                (picking.name, "partially_received", 1, 1),
+                (backorder.name, "received", 1, 2),
+            ],
+        )
