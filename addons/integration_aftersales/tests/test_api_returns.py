@@ -343,3 +343,48 @@ class TestReturnsApi(AftersalesHttpCase):
                 (backorder.name, "received", 1, 2),
             ],
         )
+
+    def test_goods_from_two_deliveries_come_back_on_two_return_pickings(self):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "integration_system_id": self.shop.id,
+                "integration_external_ref": "RET-SPLIT",
+                "order_line": [
+                    (0, 0, {"product_id": self.desk.id, "product_uom_qty": 3})
+                ],
+            }
+        )
+        order.action_confirm()
+        first = order.picking_ids
+        first.move_ids.quantity = 1
+        first.move_ids.picked = True
+        first.with_context(skip_backorder=True).button_validate()
+        second = order.picking_ids - first
+        second.move_ids.quantity = 2
+        second.move_ids.picked = True
+        second.button_validate()
+        self.assertEqual(order.order_line.qty_delivered, 3)
+        body = self.rma(
+            "RMA-SPLIT",
+            [{"sku": "SKU-DESK", "quantity": 3, "reason": "DMG"}],
+            order_ref="RET-SPLIT",
+        )
+        headers = {"Idempotency-Key": "9b2c3c5e-rma-split"}
+        response = self.api("POST", "/returns", body, headers=headers)
+        self.assertEqual(response.status_code, 201, response.text)
+        rma = self.env["integration.return"].browse(response.json()["id"])
+        self.assertEqual(
+            sorted(
+                (p.return_id.name, p.move_ids.product_uom_qty) for p in rma.picking_ids
+            ),
+            sorted([(first.name, 1.0), (second.name, 2.0)]),
+        )
+        replay = self.api("POST", "/returns", body, headers=headers)
+        self.assertEqual(replay.status_code, 201, replay.text)
+        self.assertEqual(replay.headers.get("Idempotent-Replayed"), "true")
+        self.assertEqual(replay.json()["id"], rma.id)
+        self.assertEqual(len(rma.picking_ids), 2)
+        self.receive(rma)
+        self.assertEqual(rma.state, "received")
+        self.assertEqual(order.order_line.qty_delivered, 0)
