@@ -135,3 +135,20 @@ class TestInvoicesApi(AftersalesHttpCase):
         self.assertIn("requestBody", create)
         self.assertIn("return.received", document["webhooks"])
         self.assertIn("invoice.posted", document["webhooks"])
+
+    def test_a_credit_note_reversing_an_invoice_is_sent_with_what_it_credits(self):
+        ours = self.subscribe(self.shop, "invoice.posted")
+        invoice = self.post_invoice()
+        refund = invoice._reverse_moves()
+        refund.action_post()
+        self.env.flush_all()
+        self.drain(ours)
+        by_number = {
+            p["data"]["number"]: p["data"] for p in self.received("invoice.posted")
+        }
+        self.assertEqual(set(by_number), {invoice.name, refund.name})
+        credit = by_number[refund.name]
+        self.assertEqual(credit["kind"], "credit_note")
+        self.assertEqual(credit["credits"], invoice.name)
+        self.assertAlmostEqual(credit["amount_total"], invoice.amount_total)
+        self.assertEqual(credit["orders"][0]["external_ref"], "RET-1")
