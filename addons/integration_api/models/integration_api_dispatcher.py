@@ -526,12 +526,23 @@ class IntegrationApiDispatcher(models.AbstractModel):
             exc, http.full_path, http.base_url, request_id=exchange.request_id
         )
         if status >= 500:
-            _logger.exception(
-                "API %s %s failed (request id %s)",
-                http.method,
-                http.full_path,
-                exchange.request_id,
-            )
+            if isinstance(exc, ApiError):
+                # a resource's deliberate answer (503 with Retry-After): no traceback
+                _logger.warning(
+                    "API %s %s answered %s (request id %s): %s",
+                    http.method,
+                    http.full_path,
+                    status,
+                    exchange.request_id,
+                    exc.detail,
+                )
+            else:
+                _logger.exception(
+                    "API %s %s failed (request id %s)",
+                    http.method,
+                    http.full_path,
+                    exchange.request_id,
+                )
             if self.env.cr._cnx.get_transaction_status() == TRANSACTION_STATUS_INERROR:
                 # Unusable transaction (an error outside any savepoint): start
                 # over so that the request log is still written.

@@ -97,6 +97,12 @@ PROBLEM_TYPES = {
         "Too Many Requests",
         "Too many requests (or failed authentications); see Retry-After.",
     ),
+    "unavailable": (
+        503,
+        "Service Unavailable",
+        "The server cannot produce this answer now (e.g. an invoice PDF "
+        "without a PDF renderer); see Retry-After.",
+    ),
     "internal-error": (
         500,
         "Internal Server Error",

@@ -1,0 +1,1 @@
+"""Pure helpers of after-sales: no ORM, no ``env``."""
