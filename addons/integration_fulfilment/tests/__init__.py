@@ -1,2 +1,4 @@
 from . import test_tools
 from . import test_api_milestones
+from . import test_release_tools
+from . import test_release

@@ -1,0 +1,20 @@
+from odoo import api, fields, models
+
+
+class IntegrationMapping(models.Model):
+    """The partner's code of a carrier's service level (``EXPRESS``,
+    ``ECONOMY``): in Odoo a delivery method is a carrier and a service, so
+    this kind maps the same ``delivery.carrier`` records as *Carrier*."""
+
+    _inherit = "integration.mapping"
+
+    kind = fields.Selection(
+        selection_add=[("carrier_service", "Carrier service")],
+        ondelete={"carrier_service": "cascade"},
+    )
+
+    @api.model
+    def _kind_models(self):
+        kinds = super()._kind_models()
+        kinds["carrier_service"] = "delivery.carrier"
+        return kinds
