@@ -6,7 +6,9 @@ from .integration_api_router import SCHEMAS, SHIPMENTS
 
 
 class IntegrationApiRouter(models.AbstractModel):
-    _inherit = "integration.api.router"
+    """The release acknowledgement route, next to the milestone routes."""
+
+    _inherit = "integration.api.router"  # pylint: disable=consider-merging-classes-inherited
 
     def _api_routes(self):
         return super()._api_routes() + [

@@ -33,9 +33,7 @@ class IntegrationShipmentRelease(models.Model):
         help="Part of the delivery's latest release (an earlier one was "
         "superseded when the delivery was released again).",
     )
-    event_id = fields.Many2one(
-        "integration.event", string="Event", readonly=True, ondelete="set null"
-    )
+    event_id = fields.Many2one("integration.event", readonly=True, ondelete="set null")
     released_at = fields.Datetime(required=True, readonly=True)
     ack_due_at = fields.Datetime(
         string="Acknowledgement due",

@@ -15,7 +15,7 @@ class StockPicking(models.Model):
     to the systems that run its warehouse (the X12 940 warehouse shipping
     order), and their acknowledgement is tracked."""
 
-    _inherit = "stock.picking"
+    _inherit = "stock.picking"  # pylint: disable=consider-merging-classes-inherited
 
     integration_release_ids = fields.One2many(
         "integration.shipment.release", "picking_id", string="Releases"

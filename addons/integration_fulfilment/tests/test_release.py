@@ -379,6 +379,26 @@ class TestRelease(HttpCase):
         )
         self.assertEqual(picking.integration_ack_state, "pending")
 
+    def test_releases_of_another_company_stay_hidden(self):
+        _order, picking = self.confirm_order()
+        self.env.cr.flush()
+        other = self.env["res.company"].create({"name": "Release other company"})
+        clerk = new_test_user(
+            self.env,
+            login="release_other_clerk",
+            groups="stock.group_stock_user",
+            company_id=other.id,
+            company_ids=[(6, 0, other.ids)],
+        )
+        Release = self.env["integration.shipment.release"]
+        self.assertIn(
+            picking.integration_release_ids,
+            Release.with_user(self.wms.user_id).search([]),
+        )
+        self.assertFalse(
+            Release.with_user(clerk).search([("picking_id", "=", picking.id)])
+        )
+
     # ------------------------------------------------------------------
     # The contract
     # ------------------------------------------------------------------
