@@ -9,7 +9,8 @@ class IntegrationMapping(models.Model):
     _inherit = "integration.mapping"
 
     kind = fields.Selection(
-        selection_add=[("carrier_service", "Carrier service")],
+        # before the value kind, which stays last
+        selection_add=[("carrier_service", "Carrier service"), ("status",)],
         ondelete={"carrier_service": "cascade"},
     )
 

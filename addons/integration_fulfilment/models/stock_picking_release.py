@@ -47,6 +47,7 @@ class StockPicking(models.Model):
         "integration_release_ids.current",
         "integration_release_ids.state",
         "integration_release_ids.breached",
+        "integration_release_ids.ack_due_at",
         "integration_release_ids.warehouse_reference",
     )
     def _compute_integration_ack_state(self):
@@ -65,18 +66,8 @@ class StockPicking(models.Model):
             if not state and picking.integration_release_count:
                 state = "pending"
             picking.integration_ack_state = state
-            picking.integration_warehouse_ref = (
-                ", ".join(
-                    sorted(
-                        set(
-                            rows.filtered("warehouse_reference").mapped(
-                                "warehouse_reference"
-                            )
-                        )
-                    )
-                )
-                or False
-            )
+            references = set(rows.mapped("warehouse_reference")) - {False}
+            picking.integration_warehouse_ref = ", ".join(sorted(references)) or False
 
     # ------------------------------------------------------------------
     # Released when ready, at commit time
