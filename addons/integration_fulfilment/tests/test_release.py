@@ -279,6 +279,24 @@ class TestRelease(HttpCase):
         again = self.ack(picking, body)
         self.assertEqual(again.status_code, 200, again.text)
         self.assertTrue(again.json()["duplicate"])
+        keyed = self.opener.post(
+            f"{self.base_url()}/api/v1/shipments/{picking.id}/ack",
+            data=json.dumps(body),
+            headers={
+                "X-Api-Key": self.token,
+                "Content-Type": "application/json",
+                "Idempotency-Key": "6f1c0e52-ack-1",
+            },
+            timeout=30,
+        )
+        replayed = self.opener.post(
+            keyed.request.url,
+            data=keyed.request.body,
+            headers=dict(keyed.request.headers),
+            timeout=30,
+        )
+        self.assertEqual(replayed.headers.get("Idempotent-Replayed"), "true")
+        self.assertEqual(replayed.json(), keyed.json())
         self.assertEqual(again.json()["acknowledged_at"], answer["acknowledged_at"])
         stranger = self.ack(picking, body, token=self.stranger_token)
         self.assertEqual(stranger.status_code, 404, stranger.text)
@@ -366,6 +384,22 @@ class TestRelease(HttpCase):
         picking.invalidate_recordset()
         self.assertEqual(picking.integration_ack_state, "accepted")
         self.assertEqual(self.exceptions(other, "sla_breach").state, "new")
+
+    def test_the_scheduled_action_checks_the_windows(self):
+        _order, picking = self.confirm_order()
+        self.env.cr.flush()
+        row = picking.integration_release_ids
+        row.write(
+            {
+                "released_at": fields.Datetime.now() - timedelta(hours=1),
+                "ack_due_at": fields.Datetime.now() - timedelta(minutes=30),
+            }
+        )
+        self.env.ref(
+            "integration_fulfilment.ir_cron_integration_release_ack_windows"
+        ).method_direct_trigger()
+        self.assertTrue(row.breached)
+        self.assertEqual(len(self.exceptions(picking, "sla_breach")), 1)
 
     def test_no_window_no_breach(self):
         self.wms.release_ack_window = 0
