@@ -4,3 +4,10 @@ from . import sale_order
 from . import integration_api_shipment_resource
 from . import integration_api_router
 from . import stock_picking_channel_view
+from . import integration_system_release
+from . import integration_shipment_release
+from . import stock_picking_release
+from . import integration_event_release
+from . import integration_mapping_carrier_service
+from . import integration_api_shipment_ack
+from . import integration_api_router_release

@@ -1,3 +1,5 @@
 from . import test_tools
 from . import test_api_milestones
 from . import test_api_order_lifecycle
+from . import test_release_tools
+from . import test_release

@@ -24,7 +24,8 @@ class IntegrationEvent(models.Model):
             )
         )
         audiences = []
-        for system in subscriptions.mapped(lambda s: s.system_id or False):
+        # not mapped(): a system next to False would be a union with False
+        for system in (s.system_id or False for s in subscriptions):
             if system not in audiences:
                 audiences.append(system)
         return audiences
