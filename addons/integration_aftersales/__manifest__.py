@@ -20,5 +20,6 @@
         "views/integration_system_views.xml",
         "views/stock_picking_views.xml",
     ],
+    "demo": ["demo/integration_return_reason_demo.xml"],
     "installable": True,
 }

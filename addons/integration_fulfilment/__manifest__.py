@@ -19,5 +19,6 @@
         "views/stock_picking_release_views.xml",
         "views/integration_system_release_views.xml",
     ],
+    "demo": ["demo/integration_system_demo.xml"],
     "installable": True,
 }
