@@ -333,6 +333,8 @@ class IntegrationMetrics(models.AbstractModel):
     def _metrics_settled(self, since):
         """No other transaction of this database began at or before ``since``
         (then no row with an id allocated before it can still appear)."""
+        # pg_stat_activity is read once per transaction unless cleared
+        self.env.cr.execute("SELECT pg_stat_clear_snapshot()")
         self.env.cr.execute(
             """
             SELECT count(*) FROM pg_stat_activity
