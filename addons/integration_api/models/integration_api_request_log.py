@@ -139,7 +139,9 @@ class IntegrationApiRequestLog(models.Model):
             )
         )
 
-    trace_attempts_available = fields.Boolean(compute="_compute_trace_attempts_available")
+    trace_attempts_available = fields.Boolean(
+        compute="_compute_trace_attempts_available"
+    )
 
     def _compute_trace_attempts_available(self):
         # delivery attempts belong to integration_webhook, not a dependency
@@ -168,7 +170,9 @@ class IntegrationApiRequestLog(models.Model):
             "res_model": "integration.delivery.attempt",
             "view_mode": "list,form",
             "domain": [("trace_id", "=", self.trace_id)],
-            "name": self.env._("Delivery attempts of trace %(trace)s", trace=self.trace_id),
+            "name": self.env._(
+                "Delivery attempts of trace %(trace)s", trace=self.trace_id
+            ),
         }
 
     def action_open_records(self):

@@ -38,18 +38,24 @@ class ResConfigSettings(models.TransientModel):
 
     @api.model
     def _integration_metrics_token_is_set(self):
-        return bool(self.env["ir.config_parameter"].sudo().get_param(PARAM_TOKEN_DIGEST))
+        return bool(
+            self.env["ir.config_parameter"].sudo().get_param(PARAM_TOKEN_DIGEST)
+        )
 
     def _compute_integration_metrics_token_set(self):
         value = self._integration_metrics_token_is_set()
         for settings in self:
             settings.integration_metrics_token_set = value
 
-    @api.constrains("integration_metrics_allowed_addresses", "integration_metrics_token")
+    @api.constrains(
+        "integration_metrics_allowed_addresses", "integration_metrics_token"
+    )
     def _check_integration_metrics(self):
         for settings in self:
             try:
-                metrics_access.parse_allowlist(settings.integration_metrics_allowed_addresses)
+                metrics_access.parse_allowlist(
+                    settings.integration_metrics_allowed_addresses
+                )
             except ValueError as error:
                 raise ValidationError(
                     self.env._("Metrics allowlist: %s", error)
@@ -70,5 +76,10 @@ class ResConfigSettings(models.TransientModel):
             elif settings.integration_metrics_clear_token:
                 params.set_param(PARAM_TOKEN_DIGEST, False)
         # the token itself is never kept, not even in the transient record
-        self.write({"integration_metrics_token": False, "integration_metrics_clear_token": False})
+        self.write(
+            {
+                "integration_metrics_token": False,
+                "integration_metrics_clear_token": False,
+            }
+        )
         return result

@@ -6,7 +6,11 @@ from prometheus_client.parser import text_string_to_metric_families
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
-from ..models.integration_metrics import PARAM_ALLOWLIST, PARAM_ENABLED, PARAM_TOKEN_DIGEST
+from ..models.integration_metrics import (
+    PARAM_ALLOWLIST,
+    PARAM_ENABLED,
+    PARAM_TOKEN_DIGEST,
+)
 from ..tools import metrics_access
 from .common import ApiHttpCase
 
@@ -27,7 +31,9 @@ class TestMetricsEndpoint(ApiHttpCase):
         headers = dict(headers or {})
         if token:
             headers["Authorization"] = f"Bearer {token}"
-        return self.opener.get(self.base_url() + "/metrics", headers=headers, timeout=30)
+        return self.opener.get(
+            self.base_url() + "/metrics", headers=headers, timeout=30
+        )
 
     def families(self, response):
         self.assertEqual(response.status_code, 200, response.text)
@@ -52,7 +58,9 @@ class TestMetricsEndpoint(ApiHttpCase):
         self.assertEqual(wrong.headers["WWW-Authenticate"], 'Bearer realm="metrics"')
         self.assertNotIn("integration_", wrong.text)
         ok = self.scrape()
-        self.assertTrue(ok.headers["Content-Type"].startswith("text/plain; version=0.0.4"))
+        self.assertTrue(
+            ok.headers["Content-Type"].startswith("text/plain; version=0.0.4")
+        )
         self.assertIn("integration_events", self.families(ok))
 
     def test_allowlist_without_token(self):
@@ -78,7 +86,9 @@ class TestMetricsEndpoint(ApiHttpCase):
             return sum(s.value for s in found)
 
         for name in ("one", "two"):
-            self.assertEqual(self.call("POST", "/test/echo", {"name": name}).status_code, 201)
+            self.assertEqual(
+                self.call("POST", "/test/echo", {"name": name}).status_code, 201
+            )
         self.assertEqual(self.call("POST", "/test/echo", {"nom": "x"}).status_code, 422)
         after = self.families(self.scrape())
         self.assertEqual(count(after, "201") - count(before, "201"), 2)
@@ -108,9 +118,13 @@ class TestMetricsEndpoint(ApiHttpCase):
         )
         settings.execute()
         digest = self.params.get_param(PARAM_TOKEN_DIGEST)
-        self.assertEqual(digest, metrics_access.token_digest("a-new-token-of-enough-length-42"))
+        self.assertEqual(
+            digest, metrics_access.token_digest("a-new-token-of-enough-length-42")
+        )
         self.assertFalse(
-            self.env["ir.config_parameter"].search([("value", "like", "a-new-token-of")])
+            self.env["ir.config_parameter"].search(
+                [("value", "like", "a-new-token-of")]
+            )
         )
         self.assertEqual(self.scrape().status_code, 401, "the old token is replaced")
         self.families(self.scrape(token="a-new-token-of-enough-length-42"))
@@ -119,7 +133,9 @@ class TestMetricsEndpoint(ApiHttpCase):
                 {"integration_metrics_allowed_addresses": "10.0.0.0/33"}
             )
         with self.assertRaises(ValidationError):
-            self.env["res.config.settings"].create({"integration_metrics_token": "short"})
+            self.env["res.config.settings"].create(
+                {"integration_metrics_token": "short"}
+            )
 
 
 @tagged("-at_install", "post_install")
@@ -127,10 +143,15 @@ class TestTraceOnMessages(ApiHttpCase):
     def test_traceparent_is_kept_on_the_message(self):
         traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
         response = self.call(
-            "POST", "/test/unmapped", {"sku": "NOPE-1"}, headers={"traceparent": traceparent}
+            "POST",
+            "/test/unmapped",
+            {"sku": "NOPE-1"},
+            headers={"traceparent": traceparent},
         )
         self.assertEqual(response.status_code, 202, response.text)
-        message = self.env["integration.api.message"].browse(response.json()["message_id"])
+        message = self.env["integration.api.message"].browse(
+            response.json()["message_id"]
+        )
         self.assertEqual(message.trace_id, "0af7651916cd43dd8448eb211c80319c")
         log = self.env["integration.api.request.log"].search(
             [("message_id", "=", message.id)], limit=1
@@ -142,7 +163,11 @@ class TestTraceOnMessages(ApiHttpCase):
 
     def test_a_request_without_traceparent_starts_a_trace(self):
         bad = "00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01"
-        response = self.call("POST", "/test/unmapped", {"sku": "NOPE-2"}, headers={"traceparent": bad})
-        message = self.env["integration.api.message"].browse(response.json()["message_id"])
+        response = self.call(
+            "POST", "/test/unmapped", {"sku": "NOPE-2"}, headers={"traceparent": bad}
+        )
+        message = self.env["integration.api.message"].browse(
+            response.json()["message_id"]
+        )
         self.assertRegex(message.trace_id, r"^[0-9a-f]{32}$")
         self.assertNotEqual(message.trace_id, "0af7651916cd43dd8448eb211c80319c")

@@ -35,6 +35,9 @@ from .integration_exception import OPEN_STATES
 
 _logger = logging.getLogger(__name__)
 
+# names of label records during a scrape (cursor cache key)
+NAMES_CACHE = "integration_metrics_names"
+
 # One rollup at a time (pg advisory lock key, "imet").
 LOCK_METRICS_ROLLUP = 0x696D6574
 
@@ -137,7 +140,9 @@ class IntegrationMetrics(models.AbstractModel):
             (OPEN_STATES,),
         )
         rows = self.env.cr.fetchall()
-        systems = self._metrics_names("integration.system", "code", {r[1] for r in rows})
+        systems = self._metrics_names(
+            "integration.system", "code", {r[1] for r in rows}
+        )
         samples = []
         for kind, system_id, count in rows:
             labels = {"kind": kind or "", **self._named("system", system_id, systems)}
@@ -154,31 +159,59 @@ class IntegrationMetrics(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _metrics_text(self):
-        """The whole exposition text of a scrape."""
+        """The whole exposition text of a scrape.
+
+        Few round trips whatever the number of sources: one read of the
+        rolled-up counters, one ``UNION ALL`` of every source's rows since
+        its rollup, one query per label model, then the gauges.
+        """
+        sources = self._metrics_sources()
+        totals = self._metrics_totals(sources)
+        cache = self.env.cr.cache[NAMES_CACHE] = {}  # fresh names every scrape
         families = []
-        cursors = self._metrics_cursors()
-        for source in self._metrics_sources():
-            families.extend(self._metrics_counter_families(source, cursors))
+        for source in sources:
+            families.extend(self._metrics_build(source, totals[source.key], cache))
         families.extend(self._metrics_families())
+        del self.env.cr.cache[NAMES_CACHE]
         return render(families)
 
     def _metrics_cursors(self):
-        self.env.cr.execute("SELECT source, rolled_to_id FROM integration_metric_cursor")
+        self.env.cr.execute(
+            "SELECT source, rolled_to_id FROM integration_metric_cursor"
+        )
         return dict(self.env.cr.fetchall())
 
-    def _metrics_counter_families(self, source, cursors):
-        rolled_to = cursors.get(source.key, 0)
-        totals = defaultdict(float)
-        self.env.cr.execute(
-            "SELECT series, labels, value FROM integration_metric_counter "
-            "WHERE source = %s",
-            (source.key,),
+    def _metrics_totals(self, sources):
+        """``{source key: {(series, labels json): value}}``: rolled up + live."""
+        totals = {source.key: defaultdict(float) for source in sources}
+        cr = self.env.cr
+        cr.execute(
+            "SELECT source, series, labels, value FROM integration_metric_counter"
         )
-        for series, labels, value in self.env.cr.fetchall():
-            totals[series, labels] += value
-        for series, labels, value in self._metrics_query(source, rolled_to, None):
-            totals[series, labels] += value
-        return self._metrics_build(source, totals)
+        for key, series, labels, value in cr.fetchall():
+            if key in totals:
+                totals[key][series, labels] += value
+        live = [
+            SQL(
+                "SELECT %s, q.* FROM (%s) q",
+                source.key,
+                source.query(
+                    # an InitPlan: still a range scan of the primary key
+                    SQL(
+                        "id > coalesce((SELECT rolled_to_id FROM integration_metric_cursor"
+                        " WHERE source = %s), 0)",
+                        source.key,
+                    )
+                ),
+            )
+            for source in sources
+        ]
+        if live:
+            cr.execute(SQL(" UNION ALL ").join(live))
+            for key, series, labels, value in cr.fetchall():
+                canonical = json.dumps(labels or {}, sort_keys=True)
+                totals[key][series, canonical] += float(value or 0)
+        return totals
 
     def _metrics_query(self, source, above, up_to):
         """``(series, canonical labels, value)`` of the rows ``above < id <= up_to``."""
@@ -192,12 +225,18 @@ class IntegrationMetrics(models.AbstractModel):
             for series, labels, value in self.env.cr.fetchall()
         ]
 
-    def _metrics_build(self, source, totals):
-        """Families of one source from ``{(series, labels json): value}``."""
-        raw = [(series, json.loads(labels), value) for (series, labels), value in totals.items()]
+    def _metrics_build(self, source, totals, cache=None):
+        """Families of one source from ``{(series, labels json): value}``.
+
+        :param cache: ``{(model, field): {id: name}}`` shared by a scrape
+        """
+        raw = [
+            (series, json.loads(labels), value)
+            for (series, labels), value in totals.items()
+        ]
         names = {
             label: self._metrics_names(
-                model, field_name, {labels.get(label) for _s, labels, _v in raw}
+                model, field_name, {labels.get(label) for _s, labels, _v in raw}, cache
             )
             for label, (model, field_name) in source.names.items()
         }
@@ -251,12 +290,33 @@ class IntegrationMetrics(models.AbstractModel):
         return families
 
     @api.model
-    def _metrics_names(self, model, field_name, ids):
-        ids = [i for i in ids if isinstance(i, int)]
-        if not ids:
+    def _metrics_names(self, model, field_name, ids, cache=None):
+        """``{id: name}`` of the records ``ids``.
+
+        During a scrape the label models (systems, subscriptions: small
+        configuration tables) are read whole, once each.
+        """
+        if cache is None:
+            cache = self.env.cr.cache.get(NAMES_CACHE)
+        if cache is not None and (model, field_name) in cache:
+            return cache[model, field_name]
+        domain = (
+            []
+            if cache is not None
+            else [("id", "in", [i for i in ids if isinstance(i, int)])]
+        )
+        if cache is None and not domain[0][2]:
             return {}
-        records = self.env[model].sudo().with_context(active_test=False).browse(ids)
-        return {record.id: record[field_name] or str(record.id) for record in records.exists()}
+        records = (
+            self.env[model]
+            .sudo()
+            .with_context(active_test=False)
+            .search_fetch(domain, [field_name])
+        )
+        names = {r.id: r[field_name] or str(r.id) for r in records}
+        if cache is not None:
+            cache[model, field_name] = names
+        return names
 
     @staticmethod
     def _named(label, value, names):
@@ -270,7 +330,9 @@ class IntegrationMetrics(models.AbstractModel):
     @api.model
     def _cron_rollup(self):
         """Move every source's safe id range into the counter table."""
-        self.env.cr.execute("SELECT pg_try_advisory_xact_lock(%s)", (LOCK_METRICS_ROLLUP,))
+        self.env.cr.execute(
+            "SELECT pg_try_advisory_xact_lock(%s)", (LOCK_METRICS_ROLLUP,)
+        )
         if not self.env.cr.fetchone()[0]:
             return 0
         moved = 0
@@ -295,7 +357,11 @@ class IntegrationMetrics(models.AbstractModel):
             row = cr.fetchone()
         cursor_id, rolled_to, pending_to, pending_since = row
         moved = 0
-        if pending_to and pending_to > rolled_to and self._metrics_settled(pending_since):
+        if (
+            pending_to
+            and pending_to > rolled_to
+            and self._metrics_settled(pending_since)
+        ):
             rows = self._metrics_query(source, rolled_to, pending_to)
             for series, labels, value in rows:
                 cr.execute(

@@ -107,7 +107,9 @@ class TestMetricsRollup(IntegrationCase):
         self.assertEqual(self.rolled_pings(), rolled_before + 3)
         self.assertEqual(self.pings(), before + 3, "not counted twice")
         # retention deletes the detail rows: the counter keeps them
-        self.env["integration.event"].search([("type", "=", "integration.ping")]).unlink()
+        self.env["integration.event"].search(
+            [("type", "=", "integration.ping")]
+        ).unlink()
         self.env.flush_all()
         self.assertEqual(self.pings(), before + 3)
         self.emit(1)

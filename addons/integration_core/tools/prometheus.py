@@ -88,7 +88,9 @@ def render(families):
         lines.append(f"# HELP {family.name} {escape_help(family.help)}")
         lines.append(f"# TYPE {family.name} {family.type}")
         for suffix, labels, value in family.samples:
-            lines.append(f"{family.name}{suffix}{_labels(labels)} {format_value(value)}")
+            lines.append(
+                f"{family.name}{suffix}{_labels(labels)} {format_value(value)}"
+            )
     return "\n".join(lines) + "\n"
 
 

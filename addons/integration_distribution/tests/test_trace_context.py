@@ -24,7 +24,13 @@ class TestTraceContext(OrdersApiCase):
                 "name": "Shop order feed",
                 "target_url": cls.receiver.url,
                 "event_type_ids": [
-                    (6, 0, cls.env.ref("integration_distribution.event_type_order_accepted").ids)
+                    (
+                        6,
+                        0,
+                        cls.env.ref(
+                            "integration_distribution.event_type_order_accepted"
+                        ).ids,
+                    )
                 ],
                 "system_id": cls.system.id,
                 "retry_schedule": "1",
@@ -65,7 +71,9 @@ class TestTraceContext(OrdersApiCase):
         self.assertEqual((attempt.trace_id, attempt.span_id), (TRACE, sent.span_id))
         # request log <-> attempts, both ways
         action = log.action_open_trace_attempts()
-        self.assertEqual(self.env[action["res_model"]].search(action["domain"]), attempt)
+        self.assertEqual(
+            self.env[action["res_model"]].search(action["domain"]), attempt
+        )
         action = attempt.action_open_request_log()
         self.assertEqual(self.env[action["res_model"]].search(action["domain"]), log)
         action = log.action_open_trace_events()
@@ -75,11 +83,15 @@ class TestTraceContext(OrdersApiCase):
         response = self.call(
             "POST",
             "/orders",
-            self.order_body(external_ref="WEB-TRACE-2", lines=[{"sku": "SKU-LATER", "qty": 1}]),
+            self.order_body(
+                external_ref="WEB-TRACE-2", lines=[{"sku": "SKU-LATER", "qty": 1}]
+            ),
             headers={"traceparent": INCOMING},
         )
         self.assertEqual(response.status_code, 202, response.text)
-        message = self.env["integration.api.message"].browse(response.json()["message_id"])
+        message = self.env["integration.api.message"].browse(
+            response.json()["message_id"]
+        )
         self.assertEqual(message.trace_id, TRACE)
         self.env["integration.mapping"].create(
             {

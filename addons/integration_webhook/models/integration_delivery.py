@@ -159,7 +159,9 @@ class IntegrationDelivery(models.Model):
             trace_id = (event.uuid or "").replace("-", "").lower()
         if not is_trace_id(trace_id):  # an event id that is not a UUID
             trace_id = span_id_for("event", event.id) * 2
-        span_id = span_id_for("delivery", self.id, self.replay_count, self.attempt_count + 1)
+        span_id = span_id_for(
+            "delivery", self.id, self.replay_count, self.attempt_count + 1
+        )
         return trace_id, span_id
 
     def _traceparent(self):

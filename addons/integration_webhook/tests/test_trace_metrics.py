@@ -17,9 +17,11 @@ TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 class TestDeliveryTrace(WebhookCase):
     def emit_traced(self, trace_id=TRACE):
         with trap_jobs():
-            return self.env["integration.event"].with_context(
-                integration_trace_id=trace_id
-            )._emit("integration.ping", {"message": "traced"})
+            return (
+                self.env["integration.event"]
+                .with_context(integration_trace_id=trace_id)
+                ._emit("integration.ping", {"message": "traced"})
+            )
 
     def test_traceparent_continues_the_trace_with_a_new_span_per_attempt(self):
         subscription = self.subscribe()
@@ -31,7 +33,10 @@ class TestDeliveryTrace(WebhookCase):
         self.make_due(delivery)
         self.drain(subscription)
         self.assertEqual(delivery.state, "delivered")
-        sent = [trace_context.parse(r.headers["traceparent"]) for r in self.receiver.received]
+        sent = [
+            trace_context.parse(r.headers["traceparent"])
+            for r in self.receiver.received
+        ]
         self.assertEqual(len(sent), 2)
         self.assertEqual({tp.trace_id for tp in sent}, {TRACE})
         self.assertNotEqual(sent[0].span_id, sent[1].span_id)
@@ -51,14 +56,18 @@ class TestDeliveryTrace(WebhookCase):
         [request] = self.receiver.received
         parsed = trace_context.parse(request.headers["traceparent"])
         self.assertEqual(parsed.trace_id, event.uuid.replace("-", ""))
-        self.assertEqual(subscription.delivery_ids.attempt_ids.trace_id, parsed.trace_id)
+        self.assertEqual(
+            subscription.delivery_ids.attempt_ids.trace_id, parsed.trace_id
+        )
 
     def test_manual_send_carries_it_too(self):
         subscription = self.subscribe()
         self.emit_traced()
         subscription.delivery_ids._send_now()
         [request] = self.receiver.received
-        self.assertEqual(trace_context.parse(request.headers["traceparent"]).trace_id, TRACE)
+        self.assertEqual(
+            trace_context.parse(request.headers["traceparent"]).trace_id, TRACE
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -76,7 +85,10 @@ class TestDeliveryMetrics(WebhookCase):
 
     def test_attempts_outcomes_and_backlog(self):
         subscription = self.subscribe(name="Metrics endpoint")
-        labels = {"subscription": "Metrics endpoint", "subscription_id": str(subscription.id)}
+        labels = {
+            "subscription": "Metrics endpoint",
+            "subscription_id": str(subscription.id),
+        }
         self.receiver.answer(500)
         with trap_jobs():
             for index in range(3):
@@ -118,7 +130,10 @@ class TestDeliveryMetrics(WebhookCase):
         )
         self.assertEqual(
             self.value(
-                after, "integration_delivery_backlog", "integration_delivery_backlog", **labels
+                after,
+                "integration_delivery_backlog",
+                "integration_delivery_backlog",
+                **labels,
             ),
             1,
         )
