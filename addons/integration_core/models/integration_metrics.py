@@ -191,18 +191,14 @@ class IntegrationMetrics(models.AbstractModel):
         for key, series, labels, value in cr.fetchall():
             if key in totals:
                 totals[key][series, labels] += value
+        # literal bounds: with a parameter the planner would guess a third of
+        # the table and scan it whole
+        cursors = self._metrics_cursors()
         live = [
             SQL(
                 "SELECT %s, q.* FROM (%s) q",
                 source.key,
-                source.query(
-                    # an InitPlan: still a range scan of the primary key
-                    SQL(
-                        "id > coalesce((SELECT rolled_to_id FROM integration_metric_cursor"
-                        " WHERE source = %s), 0)",
-                        source.key,
-                    )
-                ),
+                source.query(SQL("id > %s", cursors.get(source.key, 0))),
             )
             for source in sources
         ]
