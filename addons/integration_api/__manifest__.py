@@ -25,6 +25,7 @@
         "wizards/integration_api_key_issue_wizard_views.xml",
         "wizards/integration_system_user_wizard_views.xml",
         "views/integration_system_views.xml",
+        "views/res_config_settings_views.xml",
         "views/integration_api_menus.xml",
     ],
     "installable": True,

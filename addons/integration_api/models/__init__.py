@@ -18,4 +18,6 @@ from . import (
     integration_event,
     integration_api_message_record_link,
     integration_health,
+    integration_metrics,
+    res_config_settings,
 )

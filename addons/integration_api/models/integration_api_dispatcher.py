@@ -45,7 +45,7 @@ from ..tools.redaction import (
 )
 from ..tools.request import ApiError, ApiRequest, HttpOutput
 from ..tools.routes import SAFE_METHODS, MethodNotAllowed, RouteNotFound
-from ..tools.tracing import clean_request_id, new_request_id, parse_traceparent
+from ..tools.tracing import clean_request_id, new_request_id, trace_id_of
 from .integration_api_key_auth import RATE_WINDOW, KeyInfo
 
 _logger = logging.getLogger(__name__)
@@ -93,7 +93,7 @@ class IntegrationApiDispatcher(models.AbstractModel):
         exchange = Exchange(
             request_id=clean_request_id(http.headers.get("X-Request-Id"))
             or new_request_id(),
-            trace_id=parse_traceparent(http.headers.get("traceparent")),
+            trace_id=trace_id_of(http.headers.get("traceparent")),
         )
         try:
             output = self._api_process(http, exchange)
@@ -145,6 +145,7 @@ class IntegrationApiDispatcher(models.AbstractModel):
             system_code=key.system_code if key else None,
             can_defer=route.keep_message,
             prefer=preferences(http.headers.get("Prefer")),
+            trace_id=exchange.trace_id,
         )
         return self._api_execute(route, api_request, http, exchange)
 
@@ -463,6 +464,7 @@ class IntegrationApiDispatcher(models.AbstractModel):
                     "body": api_request.body,
                     "body_raw": base64.b64encode(api_request.raw_body or b""),
                     "correlation_id": api_request.correlation_id,
+                    "trace_id": api_request.trace_id,
                     "idempotency_key": api_request.idempotency_key,
                     "reference": route.reference_of(
                         api_request.path_params, api_request.body

@@ -54,6 +54,12 @@ class IntegrationApiMessage(models.Model):
     body_filename = fields.Char(compute="_compute_body_filename")
     body_text = fields.Text(string="Body (JSON)", compute="_compute_texts")
     correlation_id = fields.Char(string="Request ID", readonly=True, index=True)
+    trace_id = fields.Char(
+        readonly=True,
+        index="btree_not_null",
+        help="W3C trace id of the request (its traceparent, or a new trace): "
+        "the events processing causes carry it.",
+    )
     idempotency_key = fields.Char(readonly=True)
     reference = fields.Char(
         readonly=True,
@@ -235,6 +241,7 @@ class IntegrationApiMessage(models.Model):
             raw_body=raw,
             headers={},
             correlation_id=self.correlation_id,
+            trace_id=self.trace_id,
             idempotency_key=self.idempotency_key,
             message=self,
             route=route,

@@ -139,6 +139,42 @@ class IntegrationApiRequestLog(models.Model):
             )
         )
 
+    trace_attempts_available = fields.Boolean(
+        compute="_compute_trace_attempts_available"
+    )
+
+    def _compute_trace_attempts_available(self):
+        # delivery attempts belong to integration_webhook, not a dependency
+        available = "integration.delivery.attempt" in self.env
+        for log in self:
+            log.trace_attempts_available = available
+
+    def action_open_trace_events(self):
+        """The events the traced request caused (they carry its trace id)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "integration.event",
+            "view_mode": "list,form",
+            "domain": [("trace_id", "=", self.trace_id)],
+            "name": self.env._("Events of trace %(trace)s", trace=self.trace_id),
+        }
+
+    def action_open_trace_attempts(self):
+        """The webhook delivery attempts that continued this request's trace."""
+        self.ensure_one()
+        if "integration.delivery.attempt" not in self.env:
+            return False
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "integration.delivery.attempt",
+            "view_mode": "list,form",
+            "domain": [("trace_id", "=", self.trace_id)],
+            "name": self.env._(
+                "Delivery attempts of trace %(trace)s", trace=self.trace_id
+            ),
+        }
+
     def action_open_records(self):
         self.ensure_one()
         ids = [int(i) for i in (self.res_ids or "").split(",") if i.strip().isdigit()]

@@ -78,6 +78,7 @@ class IntegrationApiRunner(models.AbstractModel):
             api_request.system,
             key,
             integration_correlation_id=api_request.correlation_id,
+            integration_trace_id=api_request.trace_id,
         )
         result = getattr(model, route.handler_method)(api_request)
         if not isinstance(result, ApiResult):

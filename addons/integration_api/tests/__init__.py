@@ -14,3 +14,4 @@ from . import (
     test_technical_user,
     test_tools,
 )
+from . import test_metrics

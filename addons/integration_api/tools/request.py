@@ -43,6 +43,7 @@ class ApiRequest:
     system_code: str | None = None
     can_defer: bool = False
     prefer: frozenset = frozenset()
+    trace_id: str | None = None
 
 
 @dataclass

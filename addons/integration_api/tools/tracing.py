@@ -10,26 +10,32 @@ True
 ('abc-123', None, None)
 >>> len(new_request_id())
 32
+>>> trace_id_of("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+'4bf92f3577b34da6a3ce929d0e0e4736'
+>>> len(trace_id_of("garbage")), trace_id_of(None) != trace_id_of(None)
+(32, True)
 """
 
 import re
 import uuid
 
-__all__ = ["clean_request_id", "new_request_id", "parse_traceparent"]
+from odoo.addons.integration_core.tools import trace_context
 
-_TRACEPARENT = re.compile(r"([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})")
+__all__ = ["clean_request_id", "new_request_id", "parse_traceparent", "trace_id_of"]
+
 _REQUEST_ID = re.compile(r"[\x21-\x7e]{1,128}")
 
 
 def parse_traceparent(value):
     """The trace id of a valid W3C ``traceparent`` header, else ``None``."""
-    found = _TRACEPARENT.fullmatch((value or "").strip().lower())
-    if not found:
-        return None
-    version, trace_id, span_id, _flags = found.groups()
-    if version == "ff" or set(trace_id) == {"0"} or set(span_id) == {"0"}:
-        return None
-    return trace_id
+    parsed = trace_context.parse(value)
+    return parsed.trace_id if parsed else None
+
+
+def trace_id_of(value):
+    """The trace a request belongs to: the one its ``traceparent`` names,
+    else a new one (so what the request causes still shares one id)."""
+    return parse_traceparent(value) or trace_context.new_trace_id()
 
 
 def clean_request_id(value):

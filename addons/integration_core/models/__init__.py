@@ -12,3 +12,6 @@ from . import res_config_settings
 from . import integration_record_link_mixin
 from . import integration_event_record_link
 from . import integration_exception_record_link
+from . import integration_metric_counter
+from . import integration_metric_cursor
+from . import integration_metrics

@@ -67,6 +67,12 @@ class IntegrationEvent(models.Model):
         "they already applied.",
     )
     correlation_id = fields.Char(readonly=True, index=True)
+    trace_id = fields.Char(
+        readonly=True,
+        index="btree_not_null",
+        help="W3C trace id of the request that caused this event: deliveries "
+        "send a traceparent continuing it.",
+    )
     company_id = fields.Many2one("res.company", readonly=True, index=True)
     system_id = fields.Many2one(
         "integration.system",
@@ -165,6 +171,8 @@ class IntegrationEvent(models.Model):
                 "sequence": self._next_sequence(subject, sequences),
                 "correlation_id": item.get("correlation_id")
                 or self.env.context.get("integration_correlation_id"),
+                "trace_id": item.get("trace_id")
+                or self.env.context.get("integration_trace_id"),
                 "company_id": company.id if company else False,
                 "system_id": item.get("system") and item["system"].id,
                 "res_model": record._name if record else False,

@@ -16,3 +16,4 @@ from . import test_document_links
 from . import test_order_changes
 from . import test_api_customers
 from . import test_api_order_events
+from . import test_trace_context

@@ -8,3 +8,4 @@ from . import integration_event
 from . import res_config_settings
 from . import integration_delivery_record_link
 from . import integration_health
+from . import integration_metrics

@@ -7,6 +7,11 @@ from odoo.exceptions import AccessError
 
 from odoo.addons.integration_core.models.integration_exception import OPEN_STATES
 from odoo.addons.integration_core.tools.params import config_param
+from odoo.addons.integration_core.tools.trace_context import (
+    is_trace_id,
+    make,
+    span_id_for,
+)
 
 from ..tools import retry as retry_tools
 from ..tools import sender
@@ -48,6 +53,7 @@ class IntegrationDelivery(models.Model):
     system_id = fields.Many2one(related="subscription_id.system_id", store=True)
     event_type = fields.Char(related="event_id.type", string="Event type")
     subject = fields.Char(related="event_id.subject")
+    trace_id = fields.Char(related="event_id.trace_id")
     message_id = fields.Char(
         string="webhook-id", compute="_compute_message_id", help="Identical on retries."
     )
@@ -136,8 +142,30 @@ class IntegrationDelivery(models.Model):
             int(time.time()),
             hmac_secrets,
             ed_keys,
-            extra,
+            {**(extra or {}), "traceparent": self._traceparent()},
         )
+
+    def _trace(self):
+        """``(trace id, span id)`` of the next attempt.
+
+        The trace is the one of the request that caused the event, else the
+        event's own (its UUID's 32 hex digits: stable across retries). The
+        span id is derived from the delivery and the attempt, so the header
+        sent and the attempt recorded agree.
+        """
+        event = self.event_id
+        trace_id = event.trace_id
+        if not is_trace_id(trace_id):
+            trace_id = (event.uuid or "").replace("-", "").lower()
+        if not is_trace_id(trace_id):  # an event id that is not a UUID
+            trace_id = span_id_for("event", event.id) * 2
+        span_id = span_id_for(
+            "delivery", self.id, self.replay_count, self.attempt_count + 1
+        )
+        return trace_id, span_id
+
+    def _traceparent(self):
+        return make(*self._trace())
 
     def _send_now(self):
         """Send this one delivery synchronously (test button, manual send)."""
@@ -172,13 +200,17 @@ class IntegrationDelivery(models.Model):
                 "data",
                 "sequence",
                 "correlation_id",
+                "trace_id",
             ]
         )
 
     def _attempt_vals(self, result, final=False):
         """:param final: the delivery ends with this attempt (dead, or a test)"""
         outcome = "failed" if final and result.outcome == "retry" else result.outcome
+        trace_id, span_id = self._trace()
         return {
+            "trace_id": trace_id,
+            "span_id": span_id,
             "delivery_id": self.id,
             "number": self.attempt_count + 1,
             "status_code": result.status,

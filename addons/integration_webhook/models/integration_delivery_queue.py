@@ -253,6 +253,7 @@ class IntegrationDeliveryQueue(models.AbstractModel):
             for delivery in deliveries
         ]
         extra = subscription._extra_headers()
+        traceparents = {delivery.id: delivery._traceparent() for delivery in deliveries}
         style = subscription.payload_style
         hmac_secrets, ed_keys = signing
         threshold, cooldown = subscription.failure_threshold, subscription.cooldown
@@ -267,7 +268,7 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         deadline = time.monotonic() + DRAIN_TIME_BUDGET
 
         def prepare(item):
-            _delivery_id, envelope, message_id = item
+            delivery_id, envelope, message_id = item
             return build_request(
                 envelope,
                 style,
@@ -275,7 +276,7 @@ class IntegrationDeliveryQueue(models.AbstractModel):
                 int(time.time()),
                 hmac_secrets,
                 ed_keys,
-                extra,
+                {**extra, "traceparent": traceparents[delivery_id]},
             )
 
         def record():

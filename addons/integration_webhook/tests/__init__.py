@@ -10,3 +10,4 @@ from . import test_tls_pinning
 from . import test_ui_tour
 from . import test_first_hour
 from . import test_xmlrpc_actions
+from . import test_trace_metrics
