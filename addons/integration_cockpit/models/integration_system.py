@@ -118,12 +118,14 @@ class IntegrationSystem(models.Model):
                     "day": now - timedelta(days=1),
                 },
             )
+            rows = self.env.cr.fetchall()
+            # (after the fetch: reading the labels may query the translations)
             labels = dict(
                 self.env["integration.exception"]._fields["kind"]._description_selection(
                     self.env
                 )
             )
-            for system_id, kind, total, fresh, today, old in self.env.cr.fetchall():
+            for system_id, kind, total, fresh, today, old in rows:
                 figures = counts.setdefault(system_id, [0, 0, 0])
                 figures[0] += fresh
                 figures[1] += today
