@@ -44,7 +44,9 @@ class IntegrationInterfaceMonitor(models.Model):
     _rec_name = "reference"
 
     date = fields.Datetime(readonly=True)
-    system_id = fields.Many2one("integration.system", string="Partner system", readonly=True)
+    system_id = fields.Many2one(
+        "integration.system", string="Partner system", readonly=True
+    )
     company_id = fields.Many2one("res.company", readonly=True)
     direction = fields.Selection(
         [("outbound", "Outbound (event)"), ("inbound", "Inbound (API)")], readonly=True
@@ -54,7 +56,8 @@ class IntegrationInterfaceMonitor(models.Model):
     delivery_id = fields.Many2one("integration.delivery", readonly=True)
     message_id = fields.Many2one("integration.api.message", readonly=True)
     reference = fields.Char(
-        readonly=True, help="The event's subject, or the partner's reference of a message."
+        readonly=True,
+        help="The event's subject, or the partner's reference of a message.",
     )
     record_model = fields.Char(readonly=True)
     record_id = fields.Many2oneReference(

@@ -45,14 +45,10 @@ class IntegrationSlaMeasure(models.Model):
         [("hour", "Hour"), ("day", "Day")], required=True, readonly=True
     )
     bucket_start = fields.Datetime(string="From", required=True, readonly=True)
-    target_seconds = fields.Float(
-        string="Target (s)", readonly=True, aggregator="max"
-    )
+    target_seconds = fields.Float(string="Target (s)", readonly=True, aggregator="max")
     samples = fields.Integer(readonly=True, help="What was measured in the bucket.")
     within = fields.Integer(string="Within target", readonly=True)
-    missed = fields.Integer(
-        string="Missed", compute="_compute_missed", store=True, readonly=True
-    )
+    missed = fields.Integer(compute="_compute_missed", store=True, readonly=True)
     attainment = fields.Float(
         string="Attainment (%)",
         readonly=True,
@@ -251,7 +247,9 @@ class IntegrationSlaMeasure(models.Model):
             .get_param("integration_cockpit.sla_lookback_hours", 48)
         )
         measures = self.sudo()
-        systems = self.env["integration.system"].sudo().search([("state", "=", "active")])
+        systems = (
+            self.env["integration.system"].sudo().search([("state", "=", "active")])
+        )
         for system in systems:
             measures._measure_system(system, now, lookback)
             measures._check_breaches(system, now)

@@ -121,9 +121,9 @@ class IntegrationSystem(models.Model):
             rows = self.env.cr.fetchall()
             # (after the fetch: reading the labels may query the translations)
             labels = dict(
-                self.env["integration.exception"]._fields["kind"]._description_selection(
-                    self.env
-                )
+                self.env["integration.exception"]
+                ._fields["kind"]
+                ._description_selection(self.env)
             )
             for system_id, kind, total, fresh, today, old in rows:
                 figures = counts.setdefault(system_id, [0, 0, 0])
@@ -188,13 +188,17 @@ class IntegrationSystem(models.Model):
                     ["samples:sum", "within:sum"],
                 )
             )
-            figures = {system.id: (samples, within) for system, samples, within in groups}
+            figures = {
+                system.id: (samples, within) for system, samples, within in groups
+            }
         for system in self:
             samples, within = figures.get(system.id, (0, 0))
             share = sla.attainment(samples, within)
             system.cockpit_sla_has_data = share is not None
             system.cockpit_sla_attainment_today = share or 0.0
-            system.cockpit_sla_met = share is None or share >= system.sla_attainment_target
+            system.cockpit_sla_met = (
+                share is None or share >= system.sla_attainment_target
+            )
 
     # ------------------------------------------------------------------
     # Buttons of the card

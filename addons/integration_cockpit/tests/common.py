@@ -36,7 +36,9 @@ class CockpitCase(DistributionCase):
                 "event_type_ids": [
                     fields.Command.set(
                         (
-                            cls.env.ref("integration_distribution.event_type_order_accepted")
+                            cls.env.ref(
+                                "integration_distribution.event_type_order_accepted"
+                            )
                             | cls.env.ref(
                                 "integration_distribution.event_type_shipment_dispatched"
                             )

@@ -50,26 +50,37 @@ class TestInterfaceMonitor(CockpitCase):
 
     def test_business_labels_and_drill_down(self):
         order = self.confirmed_order()
-        row = self._rows(user=self.integration_user, domain=[("direction", "=", "outbound")])
+        row = self._rows(
+            user=self.integration_user, domain=[("direction", "=", "outbound")]
+        )
         self.assertEqual(len(row), 1)
         self.assertEqual(row.record_label, order.name)
         self.assertEqual(row.partner_label, self.customer.display_name)
         self.assertEqual(row.sku_label, "DESK-1, CHAIR-1")
         source = row.action_open_source()
         delivery = self.deliveries_of(order, "order.accepted")
-        self.assertEqual((source["res_model"], source["res_id"]), ("integration.delivery", delivery.id))
+        self.assertEqual(
+            (source["res_model"], source["res_id"]),
+            ("integration.delivery", delivery.id),
+        )
         record = row.action_open_record()
-        self.assertEqual((record["res_model"], record["res_id"]), ("sale.order", order.id))
+        self.assertEqual(
+            (record["res_model"], record["res_id"]), ("sale.order", order.id)
+        )
 
     def test_message_without_record_says_so(self):
-        message = self.env["integration.api.message"].sudo().create(
-            {
-                "system_id": self.system.id,
-                "company_id": self.system.company_id.id,
-                "route": "POST /orders",
-                "state": "needs_fix",
-                "reference": "WEB-1002",
-            }
+        message = (
+            self.env["integration.api.message"]
+            .sudo()
+            .create(
+                {
+                    "system_id": self.system.id,
+                    "company_id": self.system.company_id.id,
+                    "route": "POST /orders",
+                    "state": "needs_fix",
+                    "reference": "WEB-1002",
+                }
+            )
         )
         row = self._rows(domain=[("message_id", "=", message.id)])
         self.assertEqual(row.reference, "WEB-1002")
@@ -96,4 +107,6 @@ class TestInterfaceMonitor(CockpitCase):
         from odoo.exceptions import AccessError
 
         with self.assertRaises(AccessError):
-            self.env["integration.interface.monitor"].with_user(self.plain_user).search([])
+            self.env["integration.interface.monitor"].with_user(self.plain_user).search(
+                []
+            )

@@ -31,10 +31,14 @@ class TestOverview(CockpitCase):
             ("C", "business_rule", timedelta(days=3)),
             ("D", "invalid_payload", timedelta(days=2)),
         ):
-            made[code] = report(kind, f"Problem {code}", fingerprint=f"ov:{code}", system=self.system)
+            made[code] = report(
+                kind, f"Problem {code}", fingerprint=f"ov:{code}", system=self.system
+            )
             self.set_times("integration_exception", made[code], first_seen=now - age)
         report("unmapped_code", "Other's", fingerprint="ov:other", system=self.other)
-        resolved = report("unmapped_code", "Done", fingerprint="ov:done", system=self.system)
+        resolved = report(
+            "unmapped_code", "Done", fingerprint="ov:done", system=self.system
+        )
         resolved.action_resolve("fixed")
         return made
 
@@ -64,9 +68,13 @@ class TestOverview(CockpitCase):
             ("today", "B"),
             ("old", "CD"),
         ):
-            action = system.with_context(cockpit_age=age).action_cockpit_open_exceptions()
+            action = system.with_context(
+                cockpit_age=age
+            ).action_cockpit_open_exceptions()
             found = self.env["integration.exception"].search(action["domain"])
-            self.assertEqual(found, self.Exception.browse([made[c].id for c in codes]), age)
+            self.assertEqual(
+                found, self.Exception.browse([made[c].id for c in codes]), age
+            )
         self.assertEqual(action["context"]["group_by"], ["kind"])
         self.assertIn("Test shop", action["display_name"])
 
@@ -87,7 +95,8 @@ class TestOverview(CockpitCase):
         self.assertEqual(self.system.cockpit_message_waiting_count, 2)
         self.assertEqual(self.other.cockpit_delivery_pending_count, 0)
         deliveries = self.env["integration.delivery"].search(
-            self.system.action_cockpit_open_deliveries()["domain"] + [("state", "=", "pending")]
+            self.system.action_cockpit_open_deliveries()["domain"]
+            + [("state", "=", "pending")]
         )
         self.assertEqual(len(deliveries), 2)
         messages = Message.search(self.system.action_cockpit_open_messages()["domain"])
@@ -130,7 +139,8 @@ class TestOverview(CockpitCase):
     def test_app_opens_on_the_overview(self):
         root = self.env.ref("integration_core.integration_menu_root")
         self.assertEqual(
-            root.action, self.env.ref("integration_cockpit.integration_cockpit_overview_action")
+            root.action,
+            self.env.ref("integration_cockpit.integration_cockpit_overview_action"),
         )
         action = self.system.action_cockpit_open_sla()
         self.assertEqual(action["res_model"], "integration.sla.measure")
@@ -163,7 +173,9 @@ class TestOverview(CockpitCase):
 
     def test_targets_are_for_managers(self):
         with self.assertRaises(AccessError):
-            self.system.with_user(self.integration_user).sla_order_acceptance_minutes = 1
+            self.system.with_user(
+                self.integration_user
+            ).sla_order_acceptance_minutes = 1
         self.system.with_user(self.integration_manager).sla_order_acceptance_minutes = 1
         with self.assertRaises(AccessError):
             self.Measure.with_user(self.integration_manager).create(

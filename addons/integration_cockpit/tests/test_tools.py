@@ -26,5 +26,7 @@ class TestSlaTools(BaseCase):
         self.assertAlmostEqual(avg, (9 * 30 + 5 * 60) / 14)
 
     def test_hours_across_midnight(self):
-        hours = sla.hours_between(datetime(2026, 3, 1, 23, 59), datetime(2026, 3, 2, 0, 1))
+        hours = sla.hours_between(
+            datetime(2026, 3, 1, 23, 59), datetime(2026, 3, 2, 0, 1)
+        )
         self.assertEqual(hours, [datetime(2026, 3, 1, 23), datetime(2026, 3, 2, 0)])

@@ -14,7 +14,12 @@ class TestCockpitTours(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.system = cls.env["integration.system"].create(
-            {"name": "Tour shop", "code": "tour_shop", "kind": "web_shop", "state": "active"}
+            {
+                "name": "Tour shop",
+                "code": "tour_shop",
+                "kind": "web_shop",
+                "state": "active",
+            }
         )
 
     def test_clerk_overview_card_to_filtered_list(self):
@@ -25,9 +30,17 @@ class TestCockpitTours(HttpCase):
         )
         report = self.env["integration.exception"].report
         old = report(
-            "business_rule", "Credit hold TOUR-OLD", fingerprint="tour:old", system=self.system
+            "business_rule",
+            "Credit hold TOUR-OLD",
+            fingerprint="tour:old",
+            system=self.system,
         )
-        report("unmapped_code", "Unknown SKU TOUR-FRESH", fingerprint="tour:fresh", system=self.system)
+        report(
+            "unmapped_code",
+            "Unknown SKU TOUR-FRESH",
+            fingerprint="tour:fresh",
+            system=self.system,
+        )
         self.env.flush_all()
         self.env.cr.execute(
             "UPDATE integration_exception SET first_seen = %s WHERE id = %s",
