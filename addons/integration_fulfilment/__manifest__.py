@@ -7,12 +7,13 @@
     "license": "LGPL-3",
     "author": "Integration Backbone contributors",
     "website": "https://github.com/integration-backbone/odoo-integration-suite",
-    "depends": ["integration_distribution"],
+    "depends": ["integration_distribution", "stock_delivery"],
     "data": [
         "security/ir.model.access.csv",
         "data/integration_event_type_data.xml",
         "data/ir_config_parameter_data.xml",
         "views/stock_picking_views.xml",
+        "views/stock_picking_ship_confirm_views.xml",
     ],
     "installable": True,
 }

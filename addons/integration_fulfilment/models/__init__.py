@@ -3,3 +3,7 @@ from . import stock_picking
 from . import sale_order
 from . import integration_api_shipment_resource
 from . import integration_api_router
+from . import integration_system_ship_confirm
+from . import stock_picking_ship_confirm
+from . import integration_api_shipment_confirm_resource
+from . import integration_api_router_ship_confirm
