@@ -110,11 +110,21 @@ class StockPicking(models.Model):
         packages = picking._integration_confirm_packages(payload.get("packages") or [])
         lots = picking._integration_confirm_lots(lines, rows)
         picking._integration_confirm_carrier(system, payload)
+        # the goods are taken from where Odoo reserved them, when it did
+        reserved = {}
+        for move_line in picking.move_line_ids:
+            reserved.setdefault(
+                (move_line.move_id.id, move_line.lot_id.id), move_line.location_id
+            )
         picking.do_unreserve()
         picking.env["stock.move.line"].create(
             [
                 picking._integration_confirm_move_line(
-                    move, quantity, lots.get(index), packages.get(lines[index].get("package"))
+                    move,
+                    quantity,
+                    lots.get(index),
+                    packages.get(lines[index].get("package")),
+                    reserved.get((move.id, lots[index].id if index in lots else False)),
                 )
                 for index, move, quantity in parts
             ]
@@ -257,25 +267,31 @@ class StockPicking(models.Model):
         if tracking and "carrier_tracking_ref" in self._fields:
             self.carrier_tracking_ref = ",".join(dict.fromkeys(tracking))
 
-    def _integration_confirm_move_line(self, move, quantity, lot, package):
-        """The values of one done move line: from where the goods (of that
-        lot) are, in the move's unit, into the package."""
-        Quant = self.env["stock.quant"].sudo()
-        domain = [
-            ("product_id", "=", move.product_id.id),
-            ("location_id", "child_of", move.location_id.id),
-            ("quantity", ">", 0),
-        ]
-        if lot:
-            domain.append(("lot_id", "=", lot.id))
-        quant = Quant.search(domain, order="quantity desc", limit=1)
+    def _integration_confirm_move_line(self, move, quantity, lot, package, location):
+        """The values of one done move line, in the move's unit, into the
+        package: from ``location`` (where Odoo had reserved the goods), else
+        from where most of them (of that lot) are."""
+        if not location:
+            domain = [
+                ("product_id", "=", move.product_id.id),
+                ("location_id", "child_of", move.location_id.id),
+                ("quantity", ">", 0),
+            ]
+            if lot:
+                domain.append(("lot_id", "=", lot.id))
+            quant = (
+                self.env["stock.quant"]
+                .sudo()
+                .search(domain, order="quantity desc", limit=1)
+            )
+            location = quant.location_id or move.location_id
         qty = move.product_id.uom_id._compute_quantity(quantity, move.product_uom)
         return {
             "move_id": move.id,
             "picking_id": self.id,
             "product_id": move.product_id.id,
             "product_uom_id": move.product_uom.id,
-            "location_id": quant.location_id.id or move.location_id.id,
+            "location_id": location.id,
             "location_dest_id": move.location_dest_id.id,
             "lot_id": lot.id if lot else False,
             "result_package_id": package.id if package else False,
