@@ -29,13 +29,16 @@ class IntegrationApiRouter(models.AbstractModel):
                 "same Idempotency-Key). A SKU not on the delivery, more than it "
                 "asks for or a lot Odoo does not know is kept and answered 202 until "
                 "a person fixes it. Odoo then sends shipment.dispatched with the "
-                "packages and tracking numbers.",
+                "packages and tracking numbers. Queued (your system's setting, or "
+                "Prefer: respond-async): 202 at once, validated in batches; follow "
+                "status_url.",
                 request_schema=f"{SCHEMAS}/shipment.confirm.json",
                 reference="{ref}",
                 response_schema=f"{SCHEMAS}/shipment.confirm.result.json",
                 success_status=201,
                 idempotent=True,
                 keep_message=True,
+                batch_handler=f"{CONFIRM}._api_confirm_batch",
                 tags=("shipments",),
             ),
         ]

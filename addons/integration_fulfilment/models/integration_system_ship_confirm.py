@@ -21,3 +21,16 @@ class IntegrationSystem(models.Model):
         "the backorder wizard; an operation type set to always or never create "
         "backorders keeps its own rule.",
     )
+    shipment_confirm_intake = fields.Selection(
+        [
+            ("immediate", "Immediate: validate, answer 201"),
+            ("queued", "Queued: answer 202, validate in batches"),
+        ],
+        string="Ship-confirm intake",
+        required=True,
+        default="immediate",
+        help="Queued: each confirmation is kept and answered 202 at once; a job "
+        "validates the kept confirmations of this system together, many "
+        "deliveries per transaction (for a warehouse that confirms in volume). "
+        "A partner may ask for it per request with Prefer: respond-async.",
+    )

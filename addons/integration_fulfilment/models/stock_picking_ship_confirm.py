@@ -38,13 +38,25 @@ class StockPicking(models.Model):
     def _integration_ship_confirm(self, system, payload, ship_date=None):
         """Validate this delivery with what ``system`` shipped.
 
+        :return: the backorder left for the rest (empty when none)
+        :raise UnmappedCodeError, BusinessRuleError: see
+            :meth:`_integration_ship_confirm_prepare`
+        """
+        self.ensure_one()
+        self._integration_ship_confirm_prepare(system, payload)
+        self._integration_ship_confirm_validate(system, {self.id: ship_date})
+        return self.sudo().backorder_ids.filtered(lambda p: p.state != "cancel")
+
+    def _integration_ship_confirm_prepare(self, system, payload):
+        """Everything but the validation: check what ``system`` shipped
+        against this delivery and record it on its move lines (lots,
+        packages), carrier and tracking numbers.
+
         :param payload: the ship-confirm message (``shipment_id``, ``lines``
             with ``sku``, ``quantity``, optional ``uom``, ``lot`` and
             ``package``; ``packages`` with ``sscc``, ``weight`` and
             ``tracking_number``; ``carrier``, ``service``,
             ``tracking_numbers``); SSCCs already checked
-        :param ship_date: naive UTC datetime, or ``None`` (now)
-        :return: the backorder left for the rest (empty when none)
         :raise UnmappedCodeError: an unmapped SKU, unit or carrier
         :raise BusinessRuleError: a SKU not on the delivery, more than it
             asks for, an unknown lot: a person fixes it, then reprocesses
@@ -136,16 +148,25 @@ class StockPicking(models.Model):
         (picking.move_ids - shipped).filtered(
             lambda m: m.state not in ("done", "cancel")
         ).picked = False
+
+    def _integration_ship_confirm_validate(self, system, ship_dates):
+        """Odoo's own validation of these prepared deliveries, together
+        (one ``button_validate``, as a person validating a batch), the
+        backorder decided by the system's policy instead of the wizard.
+
+        :param ship_dates: ``{picking id: naive UTC datetime or None}``
+        """
+        pickings = self.sudo()
         cancel_rest = system.shipment_partial_policy == "cancel"
-        picking.with_context(
+        pickings.with_context(
             skip_backorder=True,
-            picking_ids_not_to_backorder=picking.ids if cancel_rest else [],
+            picking_ids_not_to_backorder=pickings.ids if cancel_rest else [],
         ).button_validate()
-        if picking.state != "done":
-            raise UserError(_("%s could not be validated.", picking.name))
-        if ship_date:
-            picking.date_done = ship_date
-        return picking.backorder_ids.filtered(lambda p: p.state != "cancel")
+        for picking in pickings:
+            if picking.state != "done":
+                raise UserError(_("%s could not be validated.", picking.name))
+            if ship_dates.get(picking.id):
+                picking.date_done = ship_dates[picking.id]
 
     def _integration_confirm_lots(self, lines, rows):
         """``{row index: stock.lot}`` of the rows of tracked products."""

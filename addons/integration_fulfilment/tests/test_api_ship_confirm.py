@@ -430,3 +430,36 @@ class TestShipConfirmApi(HttpCase):
         )
         message._integration_reprocess()
         self.assertEqual(picking.state, "done")
+
+    def test_queued_confirmations_are_validated_together(self):
+        self.wms.shipment_confirm_intake = "queued"
+        pickings = [self.make_picking(desk=2, glue=0, lamp=1) for _ in range(3)]
+        bodies = [
+            {"shipment_id": "SHP-Q0", "lines": [{"sku": "3PL-DESK", "quantity": 2}]},
+            {
+                "shipment_id": "SHP-Q1",
+                "lines": [
+                    {"sku": "3PL-DESK", "quantity": 2},
+                    {"sku": "3PL-LAMP", "quantity": 1},
+                ],
+            },
+            # waits for a person: the lamp is not on this delivery twice over
+            {"shipment_id": "SHP-Q2", "lines": [{"sku": "3PL-LAMP", "quantity": 2}]},
+        ]
+        for picking, body in zip(pickings, bodies, strict=True):
+            response = self.post(picking, body)
+            self.assertEqual(response.status_code, 202, response.text)
+            self.assertEqual(response.json()["status"], "queued")
+            self.assertEqual(picking.state, "assigned")
+        with trap_jobs():
+            result = self.env["integration.api.queue"]._drain(self.wms.id)
+        self.assertEqual(result, "3 processed")
+        self.assertEqual([p.state for p in pickings], ["done", "done", "assigned"])
+        self.assertEqual(pickings[0].backorder_ids.move_ids.product_id, self.lamp)
+        self.assertFalse(pickings[1].backorder_ids)
+        message = self.message()
+        self.assertEqual(message.state, "needs_fix")
+        self.assertIn("/lines/0/quantity", message.exception_id.detail)
+        # a repeat of a confirmed one answers at once, queued or not
+        again = self.post(pickings[1], bodies[1])
+        self.assertEqual(again.status_code, 200, again.text)
