@@ -69,8 +69,10 @@ class IntegrationApiShipmentConfirmResource(models.AbstractModel):
                     outcomes[index] = ship_date
             except IntegrationError as error:
                 outcomes[index] = error
-        pickings = self.env["stock.picking"].sudo().browse(
-            [picking.id for picking in prepared.values()]
+        pickings = (
+            self.env["stock.picking"]
+            .sudo()
+            .browse([picking.id for picking in prepared.values()])
         )
         if pickings:
             pickings._integration_ship_confirm_validate(
@@ -191,4 +193,3 @@ class IntegrationApiShipmentConfirmResource(models.AbstractModel):
             records=picking,
             reference=picking.name,
         )
-

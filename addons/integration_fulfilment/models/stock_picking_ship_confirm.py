@@ -1,6 +1,5 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
 
 from odoo.addons.integration_core.exceptions import BusinessRuleError
 from odoo.addons.integration_core.tools.mapping_codes import normalize_code
@@ -82,9 +81,12 @@ class StockPicking(models.Model):
         demands = {}
         for move in moves:
             demands.setdefault(move.product_id, []).append(
-                (move, move.product_uom._compute_quantity(
-                    move.product_uom_qty, move.product_id.uom_id
-                ))
+                (
+                    move,
+                    move.product_uom._compute_quantity(
+                        move.product_uom_qty, move.product_id.uom_id
+                    ),
+                )
             )
         for index, product, _quantity in rows:
             if product not in demands:
@@ -236,7 +238,10 @@ class StockPicking(models.Model):
         for index, values in enumerate(packages):
             sscc = values["sscc"]
             package = Package.search(
-                [("name", "=", sscc), ("company_id", "in", (self.company_id.id, False))],
+                [
+                    ("name", "=", sscc),
+                    ("company_id", "in", (self.company_id.id, False)),
+                ],
                 limit=1,
             )
             if package.quant_ids:
@@ -376,7 +381,9 @@ class StockPicking(models.Model):
         )
         packages = []
         for package in move_lines.result_package_id:
-            contents = move_lines.filtered(lambda ml, p=package: ml.result_package_id == p)
+            contents = move_lines.filtered(
+                lambda ml, p=package: ml.result_package_id == p
+            )
             packages.append(
                 {
                     "sscc": package.name,

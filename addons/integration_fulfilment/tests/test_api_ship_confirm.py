@@ -31,7 +31,12 @@ class TestShipConfirmApi(HttpCase):
         )
         System = cls.env["integration.system"]
         cls.shop = System.create(
-            {"name": "Confirm shop", "code": "sc_shop", "state": "active", "user_id": bot.id}
+            {
+                "name": "Confirm shop",
+                "code": "sc_shop",
+                "state": "active",
+                "user_id": bot.id,
+            }
         )
         cls.wms = System.create(
             {
@@ -43,7 +48,12 @@ class TestShipConfirmApi(HttpCase):
             }
         )
         cls.stranger = System.create(
-            {"name": "Stranger", "code": "sc_stranger", "state": "active", "user_id": bot.id}
+            {
+                "name": "Stranger",
+                "code": "sc_stranger",
+                "state": "active",
+                "user_id": bot.id,
+            }
         )
         Product = cls.env["product.product"]
         cls.desk = Product.create(
@@ -205,7 +215,9 @@ class TestShipConfirmApi(HttpCase):
         self.assertEqual(
             picking.date_done, fields.Datetime.to_datetime("2026-12-01 15:40:00")
         )
-        glue_lines = picking.move_line_ids.filtered(lambda ml: ml.product_id == self.glue)
+        glue_lines = picking.move_line_ids.filtered(
+            lambda ml: ml.product_id == self.glue
+        )
         self.assertEqual(
             sorted((ml.lot_id.name, ml.quantity) for ml in glue_lines),
             [("GLUE-A", 6.0), ("GLUE-B", 4.0)],
@@ -215,7 +227,8 @@ class TestShipConfirmApi(HttpCase):
         package_a = packages.filtered(lambda p: p.name == SSCC_A)
         self.assertEqual(package_a.shipping_weight, 12.5)
         self.assertEqual(
-            package_a.quant_ids.location_id, self.env.ref("stock.stock_location_customers")
+            package_a.quant_ids.location_id,
+            self.env.ref("stock.stock_location_customers"),
         )
         self.assertEqual(self.glue.with_context(lot_id=self.lot_a.id).qty_available, 24)
 
@@ -223,7 +236,9 @@ class TestShipConfirmApi(HttpCase):
         self.assertEqual(
             validation_errors(event.event_type_id._get_schema(), event.data), []
         )
-        self.assertEqual(event.data["tracking_refs"], ["JD014600003SE", "JD014600004SE"])
+        self.assertEqual(
+            event.data["tracking_refs"], ["JD014600003SE", "JD014600004SE"]
+        )
         by_sscc = {p["sscc"]: p for p in event.data["packages"]}
         self.assertEqual(by_sscc[SSCC_B]["weight"], 3.25)
         self.assertEqual(
@@ -373,7 +388,9 @@ class TestShipConfirmApi(HttpCase):
             "packages": [{"sscc": SSCC_A}],
             "lines": [{"sku": "3PL-DESK", "quantity": 5, "package": SSCC_A}],
         }
-        message = self.assert_kept(self.post(picking, body), picking, "/lines/0/quantity")
+        message = self.assert_kept(
+            self.post(picking, body), picking, "/lines/0/quantity"
+        )
         # the customer keeps the extra desk: the order asks for 5
         picking.sale_id.order_line.product_uom_qty = 5
         message._integration_reprocess()
@@ -388,7 +405,9 @@ class TestShipConfirmApi(HttpCase):
             "lines": [{"sku": "3PL-GLUE", "quantity": 3, "lot": "GLUE-NEW"}],
         }
         message = self.assert_kept(self.post(picking, body), picking, "/lines/0/lot")
-        lot = self.env["stock.lot"].create({"name": "GLUE-NEW", "product_id": self.glue.id})
+        lot = self.env["stock.lot"].create(
+            {"name": "GLUE-NEW", "product_id": self.glue.id}
+        )
         self.env["stock.quant"]._update_available_quantity(
             self.glue, self.warehouse.lot_stock_id, 3, lot_id=lot
         )
