@@ -7,7 +7,7 @@ CONFIRM = "integration.api.shipment.confirm.resource"
 
 
 class IntegrationApiRouter(models.AbstractModel):
-    _inherit = "integration.api.router"
+    _inherit = "integration.api.router"  # pylint: disable=consider-merging-classes-inherited
 
     def _api_routes(self):
         return super()._api_routes() + [

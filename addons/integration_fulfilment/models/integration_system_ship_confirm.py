@@ -4,7 +4,7 @@ from odoo import fields, models
 class IntegrationSystem(models.Model):
     """What a warehouse system's partial ship-confirm does to the rest."""
 
-    _inherit = "integration.system"
+    _inherit = "integration.system"  # pylint: disable=consider-merging-classes-inherited
 
     shipment_partial_policy = fields.Selection(
         [

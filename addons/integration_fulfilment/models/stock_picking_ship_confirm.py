@@ -13,7 +13,7 @@ class StockPicking(models.Model):
     one ``stock.quant.package`` per SSCC, the tracking numbers), and
     ``shipment.dispatched`` carries the packages."""
 
-    _inherit = "stock.picking"
+    _inherit = "stock.picking"  # pylint: disable=consider-merging-classes-inherited
 
     integration_shipment_id = fields.Char(
         string="Warehouse shipment id",
