@@ -1,7 +1,9 @@
 {
     "name": "Integration Fulfilment",
     "summary": "Carrier milestones and proof of delivery: POST /api/v1/shipments/{ref}/events, "
-    "a tracking timeline on deliveries that never moves backwards, delivery.confirmed",
+    "a tracking timeline on deliveries that never moves backwards, delivery.confirmed; "
+    "ship-confirm from the warehouse: POST /api/v1/shipments/{ref}/confirm with lots "
+    "and SSCC packages",
     "version": "18.0.1.0.0",
     "category": "Integrations",
     "license": "LGPL-3",
