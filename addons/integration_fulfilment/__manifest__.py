@@ -2,7 +2,9 @@
     "name": "Integration Fulfilment",
     "summary": "Carrier milestones and proof of delivery: POST /api/v1/shipments/{ref}/events, "
     "a tracking timeline on deliveries that never moves backwards, delivery.confirmed; "
-    "shipment.released to the warehouse, acknowledged at POST /api/v1/shipments/{ref}/ack",
+    "shipment.released to the warehouse, acknowledged at POST /api/v1/shipments/{ref}/ack; "
+    "ship-confirm from the warehouse: POST /api/v1/shipments/{ref}/confirm with lots "
+    "and SSCC packages",
     "version": "18.0.1.0.0",
     "category": "Integrations",
     "license": "LGPL-3",
@@ -18,6 +20,7 @@
         "views/stock_picking_views.xml",
         "views/stock_picking_release_views.xml",
         "views/integration_system_release_views.xml",
+        "views/stock_picking_ship_confirm_views.xml",
     ],
     "demo": ["demo/integration_system_demo.xml"],
     "installable": True,

@@ -28,7 +28,9 @@ class IntegrationApiController(http.Controller):
             content_length=httprequest.content_length,
             # Bodies without Content-Length read as empty (werkzeug's safe
             # fallback), so the Content-Length check bounds what is read.
-            read_body=lambda limit: httprequest.get_data(cache=False)[:limit],
+            # Cached: after a serialization failure Odoo runs the request
+            # again (service.model.retrying), and the stream is read by then.
+            read_body=lambda limit: httprequest.get_data(cache=True)[:limit],
             base_url=httprequest.host_url,
         )
         env = request.env(user=SUPERUSER_ID, su=True)

@@ -11,3 +11,7 @@ from . import integration_event_release
 from . import integration_mapping_carrier_service
 from . import integration_api_shipment_ack
 from . import integration_api_router_release
+from . import integration_system_ship_confirm
+from . import stock_picking_ship_confirm
+from . import integration_api_shipment_confirm_resource
+from . import integration_api_router_ship_confirm

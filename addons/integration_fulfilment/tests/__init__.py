@@ -3,3 +3,4 @@ from . import test_api_milestones
 from . import test_api_order_lifecycle
 from . import test_release_tools
 from . import test_release
+from . import test_api_ship_confirm

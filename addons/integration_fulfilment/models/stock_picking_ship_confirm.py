@@ -1,0 +1,406 @@
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.integration_core.exceptions import BusinessRuleError
+from odoo.addons.integration_core.tools.mapping_codes import normalize_code
+
+from ..tools.ship_confirm import allocate
+
+
+class StockPicking(models.Model):
+    """Ship-confirm from the warehouse: what a 3PL or WMS says it shipped
+    becomes Odoo's own validation of the delivery (move lines with lots,
+    one ``stock.quant.package`` per SSCC, the tracking numbers), and
+    ``shipment.dispatched`` carries the packages."""
+
+    _inherit = "stock.picking"  # pylint: disable=consider-merging-classes-inherited
+
+    integration_shipment_id = fields.Char(
+        string="Warehouse shipment id",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The id the warehouse system gave the shipment that confirmed this "
+        "delivery; a repeat of that confirmation changes nothing.",
+    )
+    integration_shipped_by_id = fields.Many2one(
+        "integration.system",
+        string="Confirmed by",
+        readonly=True,
+        copy=False,
+        help="The warehouse system that confirmed this delivery as shipped.",
+    )
+
+    # ------------------------------------------------------------------
+    # ship-confirm
+    # ------------------------------------------------------------------
+    def _integration_ship_confirm(self, system, payload, ship_date=None):
+        """Validate this delivery with what ``system`` shipped.
+
+        :return: the backorder left for the rest (empty when none)
+        :raise UnmappedCodeError, BusinessRuleError: see
+            :meth:`_integration_ship_confirm_prepare`
+        """
+        self.ensure_one()
+        self._integration_ship_confirm_prepare(system, payload)
+        self._integration_ship_confirm_validate(system, {self.id: ship_date})
+        return self.sudo().backorder_ids.filtered(lambda p: p.state != "cancel")
+
+    def _integration_ship_confirm_prepare(self, system, payload):
+        """Everything but the validation: check what ``system`` shipped
+        against this delivery and record it on its move lines (lots,
+        packages), carrier and tracking numbers.
+
+        :param payload: the ship-confirm message (``shipment_id``, ``lines``
+            with ``sku``, ``quantity``, optional ``uom``, ``lot`` and
+            ``package``; ``packages`` with ``sscc``, ``weight`` and
+            ``tracking_number``; ``carrier``, ``service``,
+            ``tracking_numbers``); SSCCs already checked
+        :raise UnmappedCodeError: an unmapped SKU, unit or carrier
+        :raise BusinessRuleError: a SKU not on the delivery, more than it
+            asks for, an unknown lot: a person fixes it, then reprocesses
+        """
+        self.ensure_one()
+        picking = self.sudo()
+        lines = payload["lines"]
+        Mapping = self.env["integration.mapping"].sudo()
+        products = Mapping.resolve_many(
+            system, "product", [line["sku"] for line in lines], "/lines/{index}/sku"
+        )
+        rows = []
+        for index, line in enumerate(lines):
+            product = products[normalize_code(line["sku"])]
+            quantity = line["quantity"]
+            if line.get("uom"):
+                uom = Mapping.resolve(
+                    system, "uom", line["uom"], pointer=f"/lines/{index}/uom"
+                )
+                quantity = uom._compute_quantity(quantity, product.uom_id)
+            rows.append((index, product, quantity))
+        moves = picking.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
+        demands = {}
+        for move in moves:
+            demands.setdefault(move.product_id, []).append(
+                (
+                    move,
+                    move.product_uom._compute_quantity(
+                        move.product_uom_qty, move.product_id.uom_id
+                    ),
+                )
+            )
+        for index, product, _quantity in rows:
+            if product not in demands:
+                raise BusinessRuleError(
+                    _(
+                        "%(sku)s (%(product)s) is not on %(picking)s.",
+                        sku=lines[index]["sku"],
+                        product=product.display_name,
+                        picking=picking.name,
+                    ),
+                    pointer=f"/lines/{index}/sku",
+                    suggested_fix=_(
+                        "Add the product to the delivery (or correct the SKU "
+                        "mapping), then reprocess the message."
+                    ),
+                )
+        parts, over = allocate(rows, demands)
+        if over:
+            index = min(over)
+            raise BusinessRuleError(
+                _(
+                    "%(picking)s asks for less %(product)s than shipped: "
+                    "%(over)s %(uom)s too many.",
+                    picking=picking.name,
+                    product=rows[index][1].display_name,
+                    over=over[index],
+                    uom=rows[index][1].uom_id.name,
+                ),
+                pointer=f"/lines/{index}/quantity",
+                suggested_fix=_(
+                    "Raise the ordered quantity if the customer keeps the extra "
+                    "goods (or correct the message), then reprocess."
+                ),
+            )
+        packages = picking._integration_confirm_packages(payload.get("packages") or [])
+        lots = picking._integration_confirm_lots(lines, rows)
+        picking._integration_confirm_carrier(system, payload)
+        # the goods are taken from where Odoo reserved them, when it did
+        reserved = {}
+        for move_line in picking.move_line_ids:
+            reserved.setdefault(
+                (move_line.move_id.id, move_line.lot_id.id), move_line.location_id
+            )
+        picking.do_unreserve()
+        picking.env["stock.move.line"].create(
+            [
+                picking._integration_confirm_move_line(
+                    move,
+                    quantity,
+                    lots.get(index),
+                    packages.get(lines[index].get("package")),
+                    reserved.get((move.id, lots[index].id if index in lots else False)),
+                )
+                for index, move, quantity in parts
+            ]
+        )
+        picking.integration_shipment_id = payload["shipment_id"]
+        picking.integration_shipped_by_id = system
+        shipped = picking.move_ids.filtered(lambda m: m.quantity)
+        shipped.picked = True
+        (picking.move_ids - shipped).filtered(
+            lambda m: m.state not in ("done", "cancel")
+        ).picked = False
+
+    def _integration_ship_confirm_validate(self, system, ship_dates):
+        """Odoo's own validation of these prepared deliveries, together
+        (one ``button_validate``, as a person validating a batch), the
+        backorder decided by the system's policy instead of the wizard.
+
+        :param ship_dates: ``{picking id: naive UTC datetime or None}``
+        """
+        pickings = self.sudo()
+        cancel_rest = system.shipment_partial_policy == "cancel"
+        pickings.with_context(
+            skip_backorder=True,
+            picking_ids_not_to_backorder=pickings.ids if cancel_rest else [],
+        ).button_validate()
+        for picking in pickings:
+            if picking.state != "done":
+                raise UserError(_("%s could not be validated.", picking.name))
+            if ship_dates.get(picking.id):
+                picking.date_done = ship_dates[picking.id]
+
+    def _integration_confirm_lots(self, lines, rows):
+        """``{row index: stock.lot}`` of the rows of tracked products."""
+        Lot = self.env["stock.lot"].sudo()
+        lots = {}
+        for index, product, _quantity in rows:
+            name = lines[index].get("lot")
+            if product.tracking == "none":
+                if name:
+                    raise BusinessRuleError(
+                        _(
+                            "%(product)s is not tracked by lots or serial numbers, "
+                            "the message gives %(lot)s.",
+                            product=product.display_name,
+                            lot=name,
+                        ),
+                        pointer=f"/lines/{index}/lot",
+                        suggested_fix=_(
+                            "Track the product by lots in Odoo, or remove the lot "
+                            "from the message, then reprocess."
+                        ),
+                    )
+                continue
+            if not name:
+                raise BusinessRuleError(
+                    _(
+                        "%(product)s is tracked: the shipped row needs its lot or "
+                        "serial number.",
+                        product=product.display_name,
+                    ),
+                    pointer=f"/lines/{index}/lot",
+                    suggested_fix=_("Add the lot to the message, then reprocess."),
+                )
+            lot = Lot.search(
+                [
+                    ("product_id", "=", product.id),
+                    ("name", "=", name),
+                    ("company_id", "in", (self.company_id.id, False)),
+                ],
+                limit=1,
+            )
+            if not lot:
+                raise BusinessRuleError(
+                    _(
+                        "Odoo knows no lot %(lot)s of %(product)s.",
+                        lot=name,
+                        product=product.display_name,
+                    ),
+                    pointer=f"/lines/{index}/lot",
+                    suggested_fix=_(
+                        "Receive or create the lot in Odoo (or correct the lot in "
+                        "the message), then reprocess."
+                    ),
+                )
+            lots[index] = lot
+        return lots
+
+    def _integration_confirm_packages(self, packages):
+        """``{sscc: stock.quant.package}``, one package per SSCC.
+
+        An empty package of that name (a reprocess, a label printed in
+        advance) is reused; the SSCC of a package already holding goods is
+        a business error.
+        """
+        Package = self.env["stock.quant.package"].sudo()
+        result = {}
+        for index, values in enumerate(packages):
+            sscc = values["sscc"]
+            package = Package.search(
+                [
+                    ("name", "=", sscc),
+                    ("company_id", "in", (self.company_id.id, False)),
+                ],
+                limit=1,
+            )
+            if package.quant_ids:
+                raise BusinessRuleError(
+                    _("The package %s holds goods already.", sscc),
+                    pointer=f"/packages/{index}/sscc",
+                    suggested_fix=_(
+                        "An SSCC is used once: correct the message, then reprocess."
+                    ),
+                )
+            vals = {
+                "name": sscc,
+                "shipping_weight": values.get("weight") or 0.0,
+                "package_use": "disposable",
+                "company_id": self.company_id.id,
+            }
+            if package:
+                package.write(vals)
+            else:
+                package = Package.create(vals)
+            result[sscc] = package
+        return result
+
+    def _integration_confirm_carrier(self, system, payload):
+        """The carrier (the system's code for the carrier, or for its
+        ``carrier/service`` when a service is given) and the tracking
+        numbers, on Odoo's own fields."""
+        if "carrier_id" in self._fields and payload.get("carrier"):
+            Mapping = self.env["integration.mapping"].sudo()
+            codes = [payload["carrier"]]
+            if payload.get("service"):
+                codes.insert(0, f"{payload['carrier']}/{payload['service']}")
+            found = Mapping.resolve_many(
+                system, "carrier", codes, raise_if_missing=False
+            )
+            carrier = next(
+                (found[c] for c in map(normalize_code, codes) if c in found),
+                None,
+            )
+            if carrier is None:
+                Mapping.resolve(system, "carrier", codes[0], pointer="/carrier")
+            self.carrier_id = carrier
+        tracking = list(payload.get("tracking_numbers") or [])
+        tracking += [
+            p["tracking_number"]
+            for p in payload.get("packages") or []
+            if p.get("tracking_number")
+        ]
+        if tracking and "carrier_tracking_ref" in self._fields:
+            self.carrier_tracking_ref = ",".join(dict.fromkeys(tracking))
+
+    def _integration_confirm_move_line(self, move, quantity, lot, package, location):
+        """The values of one done move line, in the move's unit, into the
+        package: from ``location`` (where Odoo had reserved the goods), else
+        from where most of them (of that lot) are."""
+        if not location:
+            domain = [
+                ("product_id", "=", move.product_id.id),
+                ("location_id", "child_of", move.location_id.id),
+                ("quantity", ">", 0),
+            ]
+            if lot:
+                domain.append(("lot_id", "=", lot.id))
+            quant = (
+                self.env["stock.quant"]
+                .sudo()
+                .search(domain, order="quantity desc", limit=1)
+            )
+            location = quant.location_id or move.location_id
+        qty = move.product_id.uom_id._compute_quantity(quantity, move.product_uom)
+        return {
+            "move_id": move.id,
+            "picking_id": self.id,
+            "product_id": move.product_id.id,
+            "product_uom_id": move.product_uom.id,
+            "location_id": location.id,
+            "location_dest_id": move.location_dest_id.id,
+            "lot_id": lot.id if lot else False,
+            "result_package_id": package.id if package else False,
+            "quantity": qty,
+            "picked": True,
+        }
+
+    def _integration_shipped_view(self):
+        """Plain data: what the warehouse confirmed, as Odoo recorded it."""
+        self.ensure_one()
+        picking = self.sudo()
+        done = picking.move_line_ids.filtered(lambda ml: ml.quantity)
+        packages = done.result_package_id
+        return {
+            "id": picking.id,
+            "name": picking.name,
+            "state": picking.state,
+            "shipment_id": picking.integration_shipment_id or None,
+            "date_done": picking.date_done,
+            "carrier": (picking["carrier_id"].name or None)
+            if "carrier_id" in picking._fields
+            else None,
+            "tracking_numbers": picking._integration_tracking_numbers(),
+            "packages": [
+                {
+                    "sscc": package.name,
+                    "weight": package.shipping_weight or None,
+                }
+                for package in packages
+            ],
+            "lines": [
+                {
+                    "move_id": move.id,
+                    "product": move.product_id.display_name,
+                    "ordered": move.product_uom_qty,
+                    "shipped": move.quantity if move.state == "done" else 0.0,
+                    "uom": move.product_uom.name,
+                    "state": move.state,
+                }
+                for move in picking.move_ids
+            ],
+        }
+
+    def _integration_tracking_numbers(self):
+        if "carrier_tracking_ref" not in self._fields:
+            return []
+        return [t for t in (self.carrier_tracking_ref or "").split(",") if t]
+
+    # ------------------------------------------------------------------
+    # shipment.dispatched: packages and tracking numbers (optional in v1)
+    # ------------------------------------------------------------------
+    def _integration_shipment_dispatched_data(self):
+        data = super()._integration_shipment_dispatched_data()
+        picking = self.sudo()
+        move_lines = picking.move_line_ids.filtered(
+            lambda ml: ml.quantity and ml.move_id.state == "done"
+        )
+        system = picking._integration_source_order().integration_system_id
+        codes = self.env["integration.mapping"].code_table(
+            system, move_lines.product_id
+        )
+        packages = []
+        for package in move_lines.result_package_id:
+            contents = move_lines.filtered(
+                lambda ml, p=package: ml.result_package_id == p
+            )
+            packages.append(
+                {
+                    "sscc": package.name,
+                    "weight": package.shipping_weight or None,
+                    "lines": [
+                        {
+                            "move_id": ml.move_id.id,
+                            "product_id": ml.product_id.id,
+                            "partner_sku": codes.get(ml.product_id, "product"),
+                            "default_code": ml.product_id.default_code or None,
+                            "quantity": ml.quantity,
+                            "lot": ml.lot_id.name or ml.lot_name or None,
+                        }
+                        for ml in contents
+                    ],
+                }
+            )
+        data["packages"] = packages
+        data["tracking_refs"] = picking._integration_tracking_numbers()
+        return data

@@ -1,0 +1,97 @@
+"""Ship-confirm from a warehouse: SSCC-18 check digits and how shipped
+rows split over the moves of a picking.
+
+No ORM. GS1 General Specifications, 7.9 (check digit calculation): the
+digits are weighted 3, 1, 3, 1... from the right, excluding the check
+digit; the check digit brings the sum up to a multiple of ten.
+
+>>> sscc_error("106141411234567897")  # a valid SSCC
+>>> sscc_error("106141411234567890")
+'wrong check digit: 0, expected 7'
+"""
+
+__all__ = [
+    "allocate",
+    "gs1_check_digit",
+    "sscc_error",
+]
+
+
+def gs1_check_digit(digits):
+    """The GS1 mod-10 check digit of ``digits`` (the number without it).
+
+    >>> gs1_check_digit("10614141123456789")
+    7
+    >>> gs1_check_digit("629104150021")  # an EAN-13 without its check digit
+    3
+    >>> gs1_check_digit("")
+    0
+    """
+    total = sum(
+        int(digit) * (3 if position % 2 == 0 else 1)
+        for position, digit in enumerate(reversed(digits))
+    )
+    return (10 - total % 10) % 10
+
+
+def sscc_error(value):
+    """Why ``value`` is not an SSCC-18, or ``None`` when it is one.
+
+    >>> sscc_error("00106141411234567897")  # the (00) application identifier
+    'an SSCC has 18 digits (without the (00) application identifier)'
+    >>> sscc_error("10614141123456789X")
+    'an SSCC has 18 digits (without the (00) application identifier)'
+    >>> sscc_error(None)
+    'an SSCC has 18 digits (without the (00) application identifier)'
+    >>> sscc_error("000000000000000000")  # all zeros: well formed and valid
+    """
+    if (
+        not isinstance(value, str)
+        or len(value) != 18
+        or not (value.isascii() and value.isdigit())
+    ):
+        return "an SSCC has 18 digits (without the (00) application identifier)"
+    expected = gs1_check_digit(value[:17])
+    if int(value[17]) != expected:
+        return f"wrong check digit: {value[17]}, expected {expected}"
+    return None
+
+
+def allocate(rows, demands):
+    """Split shipped rows over the moves that ask for their product.
+
+    Each row fills the moves of its product in their order, up to each
+    move's demand; what no move asks for anymore is left over (an
+    over-shipment).
+
+    :param rows: ``[(row index, product key, quantity)]``, in message order
+    :param demands: ``{product key: [(move key, demand)]}``
+    :return: ``(parts, over)``: ``parts`` a list of ``(row index, move key,
+        quantity)``; ``over`` ``{row index: quantity left over}``
+
+    >>> allocate([(0, "A", 3), (1, "A", 2)], {"A": [("m1", 4), ("m2", 1)]})
+    ([(0, 'm1', 3), (1, 'm1', 1), (1, 'm2', 1)], {})
+    >>> allocate([(0, "A", 5)], {"A": [("m1", 4)]})
+    ([(0, 'm1', 4)], {0: 1})
+    >>> allocate([(0, "B", 1)], {"A": [("m1", 4)]})
+    ([], {0: 1})
+    """
+    left = {
+        product: [[move, demand] for move, demand in moves]
+        for product, moves in demands.items()
+    }
+    parts = []
+    over = {}
+    for index, product, quantity in rows:
+        remaining = quantity
+        for slot in left.get(product, ()):
+            if remaining <= 0:
+                break
+            take = min(slot[1], remaining)
+            if take > 0:
+                parts.append((index, slot[0], take))
+                slot[1] -= take
+                remaining -= take
+        if remaining > 1e-9:
+            over[index] = remaining
+    return parts, over
