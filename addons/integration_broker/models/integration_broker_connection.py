@@ -67,6 +67,8 @@ class IntegrationBrokerConnection(models.Model):
                     "url_display": publisher.redact_url(url),
                 }
             )
+        # the cache holds what was typed: show the redacted value from now on
+        self.invalidate_recordset(["url"])
 
     def _plain_url(self):
         self.ensure_one()

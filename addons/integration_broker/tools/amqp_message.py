@@ -110,12 +110,22 @@ def build_message(envelope, style, traceparent=None):
 
 
 def check_template(template):
-    """Raise ValueError unless every placeholder of ``template`` is known."""
+    """Raise ValueError unless every placeholder of ``template`` is known.
+
+    >>> check_template("{type}.{subject}")
+    >>> check_template("{type.__class__}")
+    Traceback (most recent call last):
+    ...
+    ValueError: unbalanced or malformed braces in the routing key template
+    """
     for name in _PLACEHOLDER.findall(template or ""):
         if name not in ROUTING_KEY_FIELDS:
             raise ValueError(
                 f"unknown placeholder {{{name}}} in the routing key template"
             )
+    rest = _PLACEHOLDER.sub("", template or "")
+    if "{" in rest or "}" in rest:
+        raise ValueError("unbalanced or malformed braces in the routing key template")
 
 
 def routing_key(template, envelope):

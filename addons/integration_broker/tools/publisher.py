@@ -14,6 +14,7 @@ schedule. pika's ``SelectConnection`` is used rather than
 message before the next.
 """
 
+import logging
 import ssl
 import time
 from dataclasses import dataclass
@@ -24,6 +25,13 @@ import pika
 import pika.exceptions
 
 NO_ROUTE = 312
+
+# pika logs a refused connection as seven ERROR lines; the relay records
+# every failure on the delivery attempt instead. An administrator who set
+# pika's level (--log-handler=pika:DEBUG) keeps it.
+_pika_logger = logging.getLogger("pika")
+if _pika_logger.level == logging.NOTSET:
+    _pika_logger.setLevel(logging.CRITICAL)
 
 
 @dataclass
