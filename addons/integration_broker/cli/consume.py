@@ -14,6 +14,7 @@ then acknowledged. SIGTERM / SIGINT stop after the message in hand.
 import argparse
 import logging
 import signal
+import sys
 import threading
 import time
 
@@ -34,7 +35,9 @@ def _headers(properties):
     """The message's headers as text (pika gives bytes for AMQP long strings)."""
     headers = {}
     for name, value in (properties.headers or {}).items():
-        headers[name] = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+        headers[name] = (
+            value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+        )
     return headers
 
 
@@ -109,7 +112,9 @@ class IntegrationBrokerConsume(Command):
                 (
                     consumer.id,
                     consumer.name,
-                    consumer.connection_id._parameters(name=f"odoo consumer {consumer.name}"),
+                    consumer.connection_id._parameters(
+                        name=f"odoo consumer {consumer.name}"
+                    ),
                     consumer.queue,
                     consumer.prefetch,
                     consumer.concurrency,
@@ -118,7 +123,7 @@ class IntegrationBrokerConsume(Command):
             ]
         if not plans:
             _logger.error("no active broker consumer to run")
-            return 1
+            sys.exit(1)
         stop = threading.Event()
         for signum in (signal.SIGTERM, signal.SIGINT):
             signal.signal(signum, lambda *_args: stop.set())

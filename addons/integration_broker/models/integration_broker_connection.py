@@ -93,7 +93,9 @@ class IntegrationBrokerConnection(models.Model):
         import pika  # noqa: PLC0415 - only this button needs the blocking client
 
         try:
-            pika.BlockingConnection(self._parameters(name="odoo connection test")).close()
+            pika.BlockingConnection(
+                self._parameters(name="odoo connection test")
+            ).close()
         except Exception as exc:  # noqa: BLE001 - shown to the admin, nothing else
             title, kind, message = (
                 self.env._("Connection failed"),

@@ -58,7 +58,10 @@ class IntegrationBrokerConsumer(models.Model):
     name = fields.Char(required=True)
     active = fields.Boolean(default=True)
     connection_id = fields.Many2one(
-        "integration.broker.connection", string="Broker", required=True, ondelete="restrict"
+        "integration.broker.connection",
+        string="Broker",
+        required=True,
+        ondelete="restrict",
     )
     system_id = fields.Many2one(
         "integration.system",
@@ -109,7 +112,9 @@ class IntegrationBrokerConsumer(models.Model):
 
     def _compute_message_count(self):
         groups = self.env["integration.api.message"]._read_group(
-            [("broker_consumer_id", "in", self.ids)], ["broker_consumer_id"], ["__count"]
+            [("broker_consumer_id", "in", self.ids)],
+            ["broker_consumer_id"],
+            ["__count"],
         )
         counts = {consumer.id: count for consumer, count in groups}
         for consumer in self:
@@ -120,7 +125,9 @@ class IntegrationBrokerConsumer(models.Model):
         for consumer in self:
             if consumer.connection_id.company_id != consumer.system_id.company_id:
                 raise ValidationError(
-                    self.env._("The broker and the system belong to different companies.")
+                    self.env._(
+                        "The broker and the system belong to different companies."
+                    )
                 )
 
     def action_view_messages(self):
@@ -170,9 +177,16 @@ class IntegrationBrokerConsumer(models.Model):
             "SELECT pg_advisory_xact_lock(%s, %s)",
             (LOCK_BROKER_MESSAGE, _lock_key(key)),
         )
-        seen = self.env["integration.api.message"].sudo().search_count(
-            [("system_id", "=", consumer.system_id.id), ("idempotency_key", "=", key)],
-            limit=1,
+        seen = (
+            self.env["integration.api.message"]
+            .sudo()
+            .search_count(
+                [
+                    ("system_id", "=", consumer.system_id.id),
+                    ("idempotency_key", "=", key),
+                ],
+                limit=1,
+            )
         )
         if seen:
             return DUPLICATE
@@ -208,7 +222,9 @@ class IntegrationBrokerConsumer(models.Model):
         idempotency, kept message, handler, exception on a fixable failure."""
         dispatcher = self.env["integration.api.dispatcher"]
         system = self.system_id
-        traceparent = headers.get("traceparent") or headers.get("cloudEvents:traceparent")
+        traceparent = headers.get("traceparent") or headers.get(
+            "cloudEvents:traceparent"
+        )
         exchange = Exchange(
             request_id=key[:128], trace_id=parse_traceparent(str(traceparent or ""))
         )
@@ -246,7 +262,9 @@ class IntegrationBrokerConsumer(models.Model):
         except ApiError as error:
             if api_request.message:
                 api_request.message.broker_consumer_id = self.id
-                api_request.message._mark_failed(error.status, error.title, error.detail)
+                api_request.message._mark_failed(
+                    error.status, error.title, error.detail
+                )
                 self._report_refused(api_request.message, error.detail or error.title)
             else:
                 detail = error.detail or error.title
@@ -254,7 +272,9 @@ class IntegrationBrokerConsumer(models.Model):
                     detail += " " + "; ".join(
                         f"{e.get('pointer')}: {e.get('detail')}" for e in error.errors
                     )
-                self._keep_refused(body, key, error.status, detail, route=route, parsed=parsed)
+                self._keep_refused(
+                    body, key, error.status, detail, route=route, parsed=parsed
+                )
             return REJECTED
         except Exception as error:
             if classify_exception(error) == RETRY_NOW:
@@ -266,7 +286,9 @@ class IntegrationBrokerConsumer(models.Model):
             detail = f"{type(error).__name__}: {error}"
             if api_request.message:
                 api_request.message.broker_consumer_id = self.id
-                api_request.message._mark_failed(500, "Crashed", detail, unexpected=True)
+                api_request.message._mark_failed(
+                    500, "Crashed", detail, unexpected=True
+                )
             else:
                 self._keep_refused(body, key, 500, detail, route=route, poison=True)
             return POISON
@@ -285,18 +307,22 @@ class IntegrationBrokerConsumer(models.Model):
     ):
         """Keep a message the pipeline refused, with an exception: nothing a
         partner sent is lost, and nothing is redelivered forever."""
-        message = self.env["integration.api.message"].sudo().create(
-            {
-                "system_id": self.system_id.id,
-                "company_id": self.system_id.company_id.id,
-                "route": route.key if route else (self.route or "?"),
-                "path": route.path if route else False,
-                "body": parsed,
-                "body_raw": base64.b64encode(body or b""),
-                "correlation_id": (key or "")[:128] or False,
-                "idempotency_key": key,
-                "broker_consumer_id": self.id,
-            }
+        message = (
+            self.env["integration.api.message"]
+            .sudo()
+            .create(
+                {
+                    "system_id": self.system_id.id,
+                    "company_id": self.system_id.company_id.id,
+                    "route": route.key if route else (self.route or "?"),
+                    "path": route.path if route else False,
+                    "body": parsed,
+                    "body_raw": base64.b64encode(body or b""),
+                    "correlation_id": (key or "")[:128] or False,
+                    "idempotency_key": key,
+                    "broker_consumer_id": self.id,
+                }
+            )
         )
         message._mark_failed(status, "Refused", detail, unexpected=False)
         if poison:
@@ -307,9 +333,7 @@ class IntegrationBrokerConsumer(models.Model):
     def _report_refused(self, message, detail):
         exception = self.env["integration.exception"].report(
             kind="invalid_payload",
-            title=self.env._(
-                "Messages from queue %(queue)s refused", queue=self.queue
-            ),
+            title=self.env._("Messages from queue %(queue)s refused", queue=self.queue),
             detail=detail,
             fingerprint=f"broker-refused:{self.id}",
             system=self.system_id,

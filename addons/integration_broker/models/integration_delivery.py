@@ -23,7 +23,13 @@ class IntegrationDelivery(models.Model):
         (result,) = publisher.publish_batch(
             subscription.broker_connection_id._parameters(name="odoo test event"),
             subscription.broker_exchange or "",
-            [(routing_key(subscription.broker_routing_key, envelope), body, properties)],
+            [
+                (
+                    routing_key(subscription.broker_routing_key, envelope),
+                    body,
+                    properties,
+                )
+            ],
             subscription.timeout,
         )
         outcome = SendResult(

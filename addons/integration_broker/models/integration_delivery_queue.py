@@ -57,7 +57,11 @@ class IntegrationDeliveryQueue(models.AbstractModel):
             for start in range(0, len(items), window):
                 chunk = items[start : start + window]
                 results = publisher.publish_batch(
-                    parameters, exchange, [message for _id, message in chunk], timeout, window
+                    parameters,
+                    exchange,
+                    [message for _id, message in chunk],
+                    timeout,
+                    window,
                 )
                 sent += len(chunk)
                 outcomes = []
@@ -76,7 +80,11 @@ class IntegrationDeliveryQueue(models.AbstractModel):
                     # the broker failing: it does not open the circuit
                     if not result.unroutable:
                         circuit = circuit_tools.after_result(
-                            circuit, result.outcome == "success", time.time(), threshold, cooldown
+                            circuit,
+                            result.outcome == "success",
+                            time.time(),
+                            threshold,
+                            cooldown,
                         )
                     elif unroutable is None:
                         unroutable = result.error

@@ -100,8 +100,12 @@ class IntegrationSubscription(models.Model):
     def _integration_reprocess(self):
         """An unroutable exception: send the waiting deliveries now."""
         if all(s.transport == "rabbitmq" for s in self):
-            pending = self.env["integration.delivery"].sudo().search(
-                [("subscription_id", "in", self.ids), ("state", "=", "pending")]
+            pending = (
+                self.env["integration.delivery"]
+                .sudo()
+                .search(
+                    [("subscription_id", "in", self.ids), ("state", "=", "pending")]
+                )
             )
             pending.write({"next_attempt_at": fields.Datetime.now()})
         return super()._integration_reprocess()

@@ -197,7 +197,9 @@ class TestConsumer(IntegrationCase):
 
         with (
             patch("odoo.addons.integration_broker.tools.consumer_loop.time.sleep"),
-            self.assertLogs("odoo.addons.integration_broker.tools.consumer_loop", "ERROR"),
+            self.assertLogs(
+                "odoo.addons.integration_broker.tools.consumer_loop", "ERROR"
+            ),
         ):
             acked = consume_once(
                 self.connection._parameters(),

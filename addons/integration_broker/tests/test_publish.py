@@ -144,7 +144,9 @@ class TestPublish(BrokerCase):
 
     def test_test_event_button_publishes(self):
         subscription = self.subscribe()
-        action = subscription.with_user(self.integration_manager).action_send_test_event()
+        action = subscription.with_user(
+            self.integration_manager
+        ).action_send_test_event()
         self.assertEqual(action["params"]["type"], "success")
         ((props, _body),) = self.rabbit.take(self.queue)
         self.assertEqual(props.type, "integration.ping")
@@ -167,9 +169,9 @@ class TestPublish(BrokerCase):
         with self.assertRaises(ValidationError):
             connection.url = "http://mq.example.com"
         self.assertFalse(
-            connection.with_user(self.integration_user).read(["url_display"])[0].get(
-                "url_encrypted"
-            )
+            connection.with_user(self.integration_user)
+            .read(["url_display"])[0]
+            .get("url_encrypted")
         )
 
     def test_webhook_subscriptions_still_need_an_url(self):

@@ -8,7 +8,12 @@ from ..tools import amqp_message, publisher, traceparent
 
 class TestTools(unittest.TestCase):
     def test_doctests(self):
-        for module in (amqp_message, publisher, traceparent, integration_broker_consumer):
+        for module in (
+            amqp_message,
+            publisher,
+            traceparent,
+            integration_broker_consumer,
+        ):
             with self.subTest(module=module.__name__):
                 self.assertEqual(doctest.testmod(module).failed, 0)
                 self.assertGreater(doctest.testmod(module).attempted, 0)

@@ -34,9 +34,7 @@ def consume_once(parameters, queue, prefetch, handle, should_stop, idle_timeout=
         channel = connection.channel()
         channel.basic_qos(prefetch_count=prefetch)
         idle_since = time.monotonic()
-        for method, properties, body in channel.consume(
-            queue, inactivity_timeout=0.5
-        ):
+        for method, properties, body in channel.consume(queue, inactivity_timeout=0.5):
             if should_stop():
                 break
             if method is None:
@@ -64,7 +62,9 @@ def consume_once(parameters, queue, prefetch, handle, should_stop, idle_timeout=
     return acked
 
 
-def consume_forever(parameters, queue, prefetch, handle, should_stop, idle_timeout=None):
+def consume_forever(
+    parameters, queue, prefetch, handle, should_stop, idle_timeout=None
+):
     """:func:`consume_once`, reconnecting after a lost connection."""
     total = 0
     while not should_stop():
@@ -75,6 +75,8 @@ def consume_forever(parameters, queue, prefetch, handle, should_stop, idle_timeo
             if idle_timeout:
                 return total
         except (pika.exceptions.AMQPError, OSError) as exc:
-            _logger.warning("broker connection for %s lost (%s), reconnecting", queue, exc)
+            _logger.warning(
+                "broker connection for %s lost (%s), reconnecting", queue, exc
+            )
             time.sleep(RECONNECT_DELAY)
     return total

@@ -175,7 +175,9 @@ class _Batch:
 
     # -- publishing and confirms --------------------------------------
     def _publish_more(self):
-        while self.next_index < len(self.messages) and len(self.unsettled) < self.window:
+        while (
+            self.next_index < len(self.messages) and len(self.unsettled) < self.window
+        ):
             index = self.next_index
             routing_key, body, properties = self.messages[index]
             self.index_by_id.setdefault(properties.get("message_id"), []).append(index)
