@@ -6,7 +6,7 @@
     "version": "18.0.1.0.0",
     "category": "Integrations",
     "license": "LGPL-3",
-    "author": "Odoo Integration Backbone contributors",
+    "author": "Integration Backbone contributors",
     "website": "https://github.com/integration-backbone/odoo-integration-suite",
     "depends": ["integration_webhook", "integration_api"],
     "external_dependencies": {"python": ["pika"]},

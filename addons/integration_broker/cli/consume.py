@@ -54,7 +54,8 @@ def make_handler(registry, consumer_id):
                     outcome = consumer._consume(
                         body, properties.message_id, _headers(properties), redelivered
                     )
-                    cr.commit()
+                    # the consumer's own transaction, acknowledged only once committed
+                    cr.commit()  # pylint: disable=invalid-commit
                 except Exception as exc:
                     cr.rollback()
                     if (
