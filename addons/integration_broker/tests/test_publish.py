@@ -1,6 +1,6 @@
 import json
 
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 from odoo.addons.integration_api.tools.tracing import parse_traceparent
 
@@ -181,3 +181,59 @@ class TestPublish(BrokerCase):
             )
         with self.assertRaises(ValidationError):
             self.subscribe(broker_connection_id=False)
+
+
+class TestAccess(BrokerCase):
+    def test_least_privilege(self):
+        connection = self.connection.with_user(self.integration_user)
+        # users see the connection, not its credentials, and change nothing
+        self.assertEqual(connection.url_display, self.connection.url_display)
+        with self.assertRaises(AccessError):
+            connection.read(["url_encrypted"])
+        with self.assertRaises(AccessError):
+            connection.write({"name": "renamed"})
+        with self.assertRaises(AccessError):
+            self.env["integration.broker.consumer"].with_user(
+                self.integration_user
+            ).create(
+                {
+                    "name": "x",
+                    "connection_id": self.connection.id,
+                    "system_id": self.system.id,
+                    "queue": "q",
+                    "route": self.env["integration.broker.consumer"]._selection_route()[
+                        0
+                    ][0],
+                }
+            )
+        with self.assertRaises(AccessError):
+            self.connection.with_user(self.plain_user).read(["name"])
+        # managers configure connections (and never read the URL back)
+        manager = self.env["integration.broker.connection"].with_user(
+            self.integration_manager
+        )
+        created = manager.create({"name": "Mine", "url": "amqp://u:p@mq.example.com/"})
+        self.assertEqual(created.url, "amqp://u:***@mq.example.com/")
+
+    def test_other_company_connections_are_invisible(self):
+        other = self.env["res.company"].create({"name": "Other distributor"})
+        theirs = self.env["integration.broker.connection"].create(
+            {
+                "name": "Theirs",
+                "url": "amqp://u:p@mq.example.com/",
+                "company_id": other.id,
+            }
+        )
+        self.integration_manager.write(
+            {
+                "company_ids": [(6, 0, self.env.company.ids)],
+                "company_id": self.env.company.id,
+            }
+        )
+        visible = (
+            self.env["integration.broker.connection"]
+            .with_user(self.integration_manager)
+            .search([("name", "in", ("Theirs", "Test broker"))])
+        )
+        self.assertEqual(visible, self.connection)
+        self.assertNotIn(theirs, visible)
