@@ -26,19 +26,49 @@ from common import environment, prepare, summary
 
 DB = os.environ.get("BENCH_DB", "integration_bench_broker")
 AMQP_URL = os.environ.get("BENCH_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
-EVENTS = int(os.environ.get("BENCH_EVENTS", 6000))
+EVENTS = int(os.environ.get("BENCH_EVENTS", 4000))
 ORDERS = int(os.environ.get("BENCH_ORDERS", 60))
 WINDOW = 500
 
 
-def declare(tag):
+def on_channel(work):
+    """Run ``work(channel)`` on a short-lived connection (a connection held
+    idle through a long pass would miss its heartbeats and be closed)."""
     connection = pika.BlockingConnection(pika.URLParameters(AMQP_URL))
-    channel = connection.channel()
+    try:
+        return work(connection.channel())
+    finally:
+        connection.close()
+
+
+def declare(tag):
     exchange, queue = f"odoo-bench.ex.{tag}", f"odoo-bench.q.{tag}"
-    channel.exchange_declare(exchange, "topic")
-    channel.queue_declare(queue)
-    channel.queue_bind(queue, exchange, "#")
-    return connection, channel, exchange, queue
+
+    def work(channel):
+        channel.exchange_declare(exchange, "topic")
+        channel.queue_declare(queue)
+        channel.queue_bind(queue, exchange, "#")
+
+    on_channel(work)
+    return exchange, queue
+
+
+def remove(exchange, queue):
+    def work(channel):
+        channel.queue_delete(queue)
+        channel.exchange_delete(exchange)
+
+    on_channel(work)
+
+
+def queued(queue, purge=False):
+    def work(channel):
+        count = channel.queue_declare(queue, passive=True).method.message_count
+        if purge:
+            channel.queue_purge(queue)
+        return count
+
+    return on_channel(work)
 
 
 def subscribe(env, exchange, types):
@@ -70,7 +100,7 @@ def relay_throughput(registry):
     )
 
     tag = uuid.uuid4().hex[:8]
-    connection, channel, exchange, queue = declare(tag)
+    exchange, queue = declare(tag)
     with environment(registry) as env:
         ping = env.ref("integration_core.event_type_integration_ping")
         subscription_id = subscribe(env, exchange, ping).id
@@ -115,15 +145,14 @@ def relay_throughput(registry):
             [("subscription_id", "=", subscription_id), ("state", "=", "delivered")]
         )
         env["integration.subscription"].browse(subscription_id).state = "disabled"
-    relayed = channel.queue_declare(queue, passive=True).method.message_count
-    channel.queue_purge(queue)
+    relayed = queued(queue, purge=True)
 
     parameters = pika.URLParameters(AMQP_URL)
     started = time.perf_counter()
     results = publisher.publish_batch(parameters, exchange, messages, window=WINDOW)
     bare_seconds = time.perf_counter() - started
     assert all(result.outcome == "success" for result in results)
-    channel.queue_purge(queue)
+    queued(queue, purge=True)
 
     naive_count = min(2000, len(messages))
     naive = pika.BlockingConnection(parameters)
@@ -136,9 +165,7 @@ def relay_throughput(registry):
         )
     naive_seconds = time.perf_counter() - started
     naive.close()
-    channel.queue_delete(queue)
-    channel.exchange_delete(exchange)
-    connection.close()
+    remove(exchange, queue)
 
     relay_rate = EVENTS / relay_seconds
     bare_rate = len(messages) / bare_seconds
@@ -157,7 +184,7 @@ def relay_throughput(registry):
 def confirm_cost(registry):
     customer_id, product_ids = setup_data(registry)
     tag = uuid.uuid4().hex[:8]
-    connection, channel, exchange, queue = declare(tag)
+    exchange, queue = declare(tag)
     with environment(registry) as env:
         accepted = env["integration.event.type"]._get_by_code("order.accepted")
         subscription_id = subscribe(env, exchange, accepted).id
@@ -176,9 +203,7 @@ def confirm_cost(registry):
         queued = env["integration.delivery"].search_count(
             [("subscription_id", "=", subscription_id)]
         )
-    channel.queue_delete(queue)
-    channel.exchange_delete(exchange)
-    connection.close()
+    remove(exchange, queue)
     base, broker = summary(results["none"]), summary(results["broker"])
     print(f"\n== Confirming a 5-line sale order ({len(results['none'])} per mode)")
     print(f"no subscription          median {base['median'] * 1000:7.1f} ms")

@@ -65,10 +65,15 @@ class IntegrationDeliveryQueue(models.AbstractModel):
                 )
                 sent += len(chunk)
                 outcomes = []
-                for (delivery_id, _message), result in zip(chunk, results, strict=True):
+                # one recordset: reading what recording needs is one query
+                # for the window, not one per delivery (a commit cleared the cache)
+                records = delivery_model.browse(
+                    [delivery_id for delivery_id, _m in chunk]
+                )
+                for delivery, result in zip(records, results, strict=True):
                     outcomes.append(
                         (
-                            delivery_model.browse(delivery_id),
+                            delivery,
                             SendResult(
                                 result.outcome,
                                 duration_ms=result.duration_ms,
