@@ -201,9 +201,7 @@ class TestAccess(BrokerCase):
                     "connection_id": self.connection.id,
                     "system_id": self.system.id,
                     "queue": "q",
-                    "route": self.env["integration.broker.consumer"]._selection_route()[
-                        0
-                    ][0],
+                    "route": "POST /orders",
                 }
             )
         with self.assertRaises(AccessError):
