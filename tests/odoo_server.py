@@ -34,7 +34,11 @@ class OdooServer:
         channels="root:4,root.integration_webhook:2,root.integration_api:2",
         log_path=None,
         cron_threads=1,
+        queue_job_port=None,
     ):
+        """:param queue_job_port: where the queue_job runner sends the jobs
+        (default this server's HTTP port; several servers on one database
+        give it a load balancer's)"""
         self.conf = conf
         self.db = db
         self.workers = workers
@@ -43,6 +47,7 @@ class OdooServer:
         self.port = free_port()
         self.log_path = log_path or f"/tmp/odoo-e2e-{self.port}.log"
         self.process = None
+        self.queue_job_port = queue_job_port
 
     @property
     def url(self):
@@ -72,7 +77,7 @@ class OdooServer:
         env = dict(os.environ)
         env["TZ"] = "UTC"
         env["ODOO_QUEUE_JOB_CHANNELS"] = self.channels
-        env["ODOO_QUEUE_JOB_PORT"] = str(self.port)
+        env["ODOO_QUEUE_JOB_PORT"] = str(self.queue_job_port or self.port)
         env["ODOO_QUEUE_JOB_HOST"] = "127.0.0.1"
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(

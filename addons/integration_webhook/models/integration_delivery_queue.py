@@ -222,6 +222,24 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         return self.env["integration.delivery"].sudo().browse(ids)
 
     def _send(self, subscription, deliveries, circuit):
+        """Send the claimed deliveries with the subscription's transport.
+
+        The transport seam: ``_send_<transport>(subscription, deliveries,
+        circuit)`` sends, records the outcomes with
+        ``integration.delivery._record_results`` (committing as it goes, see
+        :meth:`_commit`) and returns the number sent. Everything around it
+        (the lock, the claim, the circuit breaker, the retry schedule, dead
+        deliveries, replay, the next job) is the same for every transport.
+        A module adds a transport with ``selection_add`` on
+        ``integration.subscription.transport`` and its ``_send_<transport>``.
+
+        :return: the number of deliveries sent
+        """
+        return getattr(self, f"_send_{subscription.transport}")(
+            subscription, deliveries, circuit
+        )
+
+    def _send_webhook(self, subscription, deliveries, circuit):
         """POST the deliveries, ``max_in_flight`` in flight at a time over
         keep-alive connections; stop when the circuit opens, the endpoint is
         gone or the time budget is spent.

@@ -54,7 +54,16 @@ class IntegrationSubscription(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda s: s.env.company
     )
-    target_url = fields.Char(string="Endpoint URL", required=True, tracking=True)
+    transport = fields.Selection(
+        [("webhook", "HTTP webhook")],
+        required=True,
+        default="webhook",
+        tracking=True,
+        help="How deliveries leave Odoo; other modules add transports (e.g. a "
+        "message broker). Retries, circuit breaker, dead deliveries and replay "
+        "are the same for all.",
+    )
+    target_url = fields.Char(string="Endpoint URL", tracking=True)
     event_type_ids = fields.Many2many(
         "integration.event.type",
         string="Event types",
@@ -212,11 +221,15 @@ class IntegrationSubscription(models.Model):
         self.ensure_one()
         return check_target_url(self.target_url, self._allowed_networks())
 
-    @api.constrains("target_url")
+    @api.constrains("target_url", "transport")
     def _check_target_url(self):
         """Refuse what resolves to a non-public address. A host that does not
         resolve yet may be saved: it is checked again before every send."""
         for subscription in self:
+            if subscription.transport != "webhook":
+                continue
+            if not subscription.target_url:
+                raise ValidationError(self.env._("A webhook needs an endpoint URL."))
             try:
                 subscription._check_url_safe()
             except UnresolvableHostError:
