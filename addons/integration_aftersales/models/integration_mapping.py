@@ -9,7 +9,7 @@ class IntegrationMapping(models.Model):
     _inherit = "integration.mapping"
 
     kind = fields.Selection(
-        selection_add=[("return_reason", "Return reason")],
+        selection_add=[("return_reason", "Return reason"), ("status",)],
         ondelete={"return_reason": "cascade"},
     )
 
