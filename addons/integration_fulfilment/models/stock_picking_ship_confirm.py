@@ -160,13 +160,25 @@ class StockPicking(models.Model):
         """
         pickings = self.sudo()
         cancel_rest = system.shipment_partial_policy == "cancel"
-        pickings.with_context(
+        # skip_sms: stock_sms's one-time "customers get an SMS" warning is a
+        # question for a person at the screen, not for a warehouse system
+        answer = pickings.with_context(
             skip_backorder=True,
             picking_ids_not_to_backorder=pickings.ids if cancel_rest else [],
+            skip_sms=True,
         ).button_validate()
         for picking in pickings:
             if picking.state != "done":
-                raise UserError(_("%s could not be validated.", picking.name))
+                asked = isinstance(answer, dict) and answer.get("name")
+                raise UserError(
+                    _(
+                        "%(picking)s could not be validated: Odoo asks %(question)s.",
+                        picking=picking.name,
+                        question=asked,
+                    )
+                    if asked
+                    else _("%s could not be validated.", picking.name)
+                )
             if ship_dates.get(picking.id):
                 picking.date_done = ship_dates[picking.id]
 
