@@ -70,6 +70,7 @@ class IntegrationApiMessage(models.Model):
             ("done", "Done"),
             ("rejected", "Rejected"),
             ("failed", "Failed"),
+            ("superseded", "Superseded"),
         ],
         required=True,
         default="received",
@@ -136,6 +137,7 @@ class IntegrationApiMessage(models.Model):
                 res_model=records._name, res_ids=",".join(map(str, records.ids))
             )
         self.write(vals)
+        self._supersede_duplicates()
         if resolve:
             self.env["integration.exception"].resolve_for(self)
 
@@ -170,7 +172,9 @@ class IntegrationApiMessage(models.Model):
         }
         if unexpected:
             exception = self.env["integration.exception"].report(
-                kind="other",
+                # retried by itself a few times (a lock, a service Odoo
+                # called), then it waits for a person
+                kind="intermittent",
                 title=self.env._("API message %(route)s crashed", route=self.route),
                 detail=detail,
                 fingerprint=f"api-crash:{self.system_id.code}:{self.route}",

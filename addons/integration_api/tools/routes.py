@@ -74,6 +74,10 @@ class ApiRoute:
         message is about lies: a JSON pointer into the body
         (``"/external_ref"``) or a path parameter (``"{ref}"``). It is kept
         on the message from the start (searchable, whatever the outcome).
+    :param editable: JSON pointers of the kept body a person may correct
+        from the exception dashboard before reprocessing; ``*`` stands for
+        every index of an array (``"/lines/*/sku"``). The audit trail keeps
+        who changed what; the original body is kept too.
     """
 
     method: str
@@ -93,10 +97,15 @@ class ApiRoute:
     description: str = ""
     batch_handler: str | None = None
     reference: str | None = None
+    editable: tuple = ()
 
     def __post_init__(self):
         object.__setattr__(self, "method", self.method.upper())
         object.__setattr__(self, "tags", tuple(self.tags))
+        object.__setattr__(self, "editable", tuple(self.editable))
+        for pattern in self.editable:
+            if not pattern.startswith("/"):
+                raise ValueError(f"API route editable must be a pointer: {pattern!r}")
         if not self.path.startswith("/"):
             raise ValueError(f"API route path must start with '/': {self.path!r}")
         for handler in filter(None, (self.handler, self.batch_handler)):

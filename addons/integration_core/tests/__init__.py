@@ -9,3 +9,4 @@ from . import test_mapping_tools
 from . import test_schema_url
 from . import test_first_hour
 from . import test_ui_tour
+from . import test_exception_ops
