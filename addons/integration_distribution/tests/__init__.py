@@ -13,3 +13,4 @@ from . import test_order_resource
 from . import test_ui_tour
 from . import test_intake_batch
 from . import test_document_links
+from . import test_exception_fix
