@@ -216,8 +216,10 @@ class IntegrationApiMessage(models.Model):
         """The body's bytes as received (messages kept before they were
         kept byte-exact: their JSON)."""
         self.ensure_one()
-        if self.body_raw:
-            return base64.b64decode(self.body_raw)
+        # a form's read asks for sizes (bin_size), not the bytes
+        raw = self.with_context(bin_size=False).body_raw
+        if raw:
+            return base64.b64decode(raw)
         return json.dumps(self.body).encode()
 
     def _api_request(self, route):

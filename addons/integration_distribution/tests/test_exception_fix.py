@@ -6,7 +6,6 @@ routing by warehouse."""
 import base64
 import json
 
-from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
