@@ -23,7 +23,8 @@ class IntegrationException(models.Model):
 
     def _compute_can_edit(self):
         for exception in self:
-            source = exception._source() if exception.source_model else None
+            # sudo: whether the message has declared fields, not its content
+            source = exception.sudo()._source() if exception.source_model else None
             exception.can_edit = bool(source and source._integration_editable_fields())
 
     @api.model
