@@ -15,7 +15,13 @@ class IntegrationException(models.Model):
 
     _name = "integration.exception"
     _description = "Integration Exception"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        # routing, notifications, escalation; automatic retries (own files)
+        "integration.exception.routing",
+        "integration.exception.retry",
+    ]
     _order = "state_rank, severity_rank desc, last_seen desc, id desc"
 
     name = fields.Char(string="Problem", required=True, tracking=True)

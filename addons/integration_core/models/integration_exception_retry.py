@@ -11,8 +11,9 @@ _logger = logging.getLogger(__name__)
 OPEN_STATES = ("new", "in_progress")
 
 
-class IntegrationException(models.Model):
-    """Reprocessing without a person.
+class IntegrationExceptionRetry(models.AbstractModel):
+    """Reprocessing without a person (a part of ``integration.exception``,
+    which inherits it).
 
     Transient classes (connection, intermittent, rate limit) are retried by
     :meth:`_cron_retry` with a doubling delay up to a number of attempts
@@ -22,7 +23,8 @@ class IntegrationException(models.Model):
     the same cron.
     """
 
-    _inherit = "integration.exception"
+    _name = "integration.exception.retry"
+    _description = "Integration exception: automatic reprocessing"
 
     retry_count = fields.Integer(string="Automatic retries", readonly=True)
     next_retry_at = fields.Datetime(

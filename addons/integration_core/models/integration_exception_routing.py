@@ -7,8 +7,9 @@ from odoo import api, fields, models
 OPEN_STATES = ("new", "in_progress")
 
 
-class IntegrationException(models.Model):
-    """Routing, deadlines and notifications that do not flood.
+class IntegrationExceptionRouting(models.AbstractModel):
+    """Routing, deadlines and notifications that do not flood (a part of
+    ``integration.exception``, which inherits it).
 
     A new exception (a new fingerprint) is routed by the first matching
     ``integration.exception.rule``, gets its deadline and activity, and its
@@ -17,7 +18,8 @@ class IntegrationException(models.Model):
     escalated once to the team leader (:meth:`_cron_escalate`).
     """
 
-    _inherit = "integration.exception"
+    _name = "integration.exception.routing"
+    _description = "Integration exception: routing and notifications"
 
     team_id = fields.Many2one(
         "integration.exception.team", index=True, tracking=True, ondelete="set null"
