@@ -122,8 +122,11 @@ class IntegrationApiMessage(models.Model):
     def _supersede_duplicates(self):
         """Older messages of the same route and reference still waiting for
         a fix are duplicates of this success: superseded, their exceptions
-        resolved without a person."""
+        resolved without a person (routes declared ``supersedes`` only)."""
         for message in self.filtered("reference"):
+            route = message._api_route()
+            if not (route and route.supersedes):
+                continue
             older = self.sudo().search(
                 [
                     ("system_id", "=", message.system_id.id),

@@ -35,6 +35,7 @@ class IntegrationApiRouter(models.AbstractModel):
                 keep_message=True,
                 batch_handler=f"{ORDER}._api_create_batch",
                 reference="/external_ref",
+                supersedes=True,
                 editable=(
                     "/lines/*/sku",
                     "/lines/*/uom",
