@@ -2,7 +2,7 @@
     "name": "Integration Core",
     "summary": "Partner systems, typed business events (transactional outbox), "
     "exceptions and the pure helpers of the integration suite",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Integrations",
     "license": "LGPL-3",
     "author": "Integration Backbone contributors",
@@ -13,6 +13,7 @@
         "security/integration_security.xml",
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
+        "data/ir_cron_exception_data.xml",
         "data/integration_event_type_data.xml",
         "data/integration_event_source_data.xml",
         "views/integration_menus.xml",
@@ -20,10 +21,12 @@
         "views/integration_event_type_views.xml",
         "views/integration_event_views.xml",
         "views/integration_exception_views.xml",
+        "views/integration_exception_team_views.xml",
         "views/integration_record_link_views.xml",
         "views/integration_mapping_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/integration_exception_ignore_views.xml",
+        "wizards/integration_exception_fix_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -55,3 +55,24 @@ class BusinessRuleError(IntegrationError):
     def from_user_error(cls, error):
         """Odoo refused (a validation, a locked period...): a person can fix it."""
         return cls(str(error.args[0] if error.args else error))
+
+
+class MissingDataError(IntegrationError):
+    """Something the message must carry for Odoo to act is absent (an
+    address, a date): a person completes it and reprocesses."""
+
+    kind = "missing_data"
+
+
+class DuplicateError(IntegrationError):
+    """The message repeats one already processed: resolved by itself."""
+
+    kind = "duplicate"
+    severity = "low"
+
+
+class TransientError(IntegrationError):
+    """A failure that is likely gone in a while (a lock, a timeout of a
+    service Odoo called): retried by itself with a backoff, then a person."""
+
+    kind = "intermittent"

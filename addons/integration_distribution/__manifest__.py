@@ -23,6 +23,7 @@
         "views/integration_system_views.xml",
         "views/integration_document_links_views.xml",
         "views/integration_mapping_views.xml",
+        "views/integration_exception_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

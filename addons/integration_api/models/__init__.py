@@ -7,6 +7,7 @@ from . import (
     integration_api_request_log,
     integration_api_idempotency,
     integration_api_message,
+    integration_api_message_fix,
     integration_api_queue,
     integration_api_router,
     integration_api_dispatcher,

@@ -76,6 +76,7 @@ class IntegrationApiMessage(models.Model):
             ("done", "Done"),
             ("rejected", "Rejected"),
             ("failed", "Failed"),
+            ("superseded", "Superseded"),
         ],
         required=True,
         default="received",
@@ -142,6 +143,7 @@ class IntegrationApiMessage(models.Model):
                 res_model=records._name, res_ids=",".join(map(str, records.ids))
             )
         self.write(vals)
+        self._supersede_duplicates()
         if resolve:
             self.env["integration.exception"].resolve_for(self)
 
@@ -176,7 +178,9 @@ class IntegrationApiMessage(models.Model):
         }
         if unexpected:
             exception = self.env["integration.exception"].report(
-                kind="other",
+                # retried by itself a few times (a lock, a service Odoo
+                # called), then it waits for a person
+                kind="intermittent",
                 title=self.env._("API message %(route)s crashed", route=self.route),
                 detail=detail,
                 fingerprint=f"api-crash:{self.system_id.code}:{self.route}",
@@ -218,8 +222,10 @@ class IntegrationApiMessage(models.Model):
         """The body's bytes as received (messages kept before they were
         kept byte-exact: their JSON)."""
         self.ensure_one()
-        if self.body_raw:
-            return base64.b64decode(self.body_raw)
+        # a form's read asks for sizes (bin_size), not the bytes
+        raw = self.with_context(bin_size=False).body_raw
+        if raw:
+            return base64.b64decode(raw)
         return json.dumps(self.body).encode()
 
     def _api_request(self, route):

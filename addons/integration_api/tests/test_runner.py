@@ -288,3 +288,14 @@ class TestRunner(TransactionCase):
         self.assertEqual(message.state, "done")
         self.assertEqual(message.res_ids, str(partner.id))
         self.assertEqual(message.attempt_count, 2)  # the failed try was rolled back
+
+    def test_a_success_supersedes_older_messages_only_where_the_route_says(self):
+        """KEPT_SINGLE's reference does not name a whole document: an older
+        message waiting for a fix stays, whatever a later one did."""
+        older = self.kept("SAME-REF", KEPT_SINGLE, state="needs_fix")
+        self.env["res.partner"].create({"name": "Same", "ref": "SAME-REF"})
+        newer = self.kept("SAME-REF", KEPT_SINGLE, state="needs_fix")
+        self.runner._api_run_message(newer, KEPT_SINGLE)
+        self.assertEqual(newer.state, "done")
+        self.assertEqual(older.state, "needs_fix")
+        self.assertFalse(older.superseded_by_id)

@@ -74,6 +74,15 @@ class ApiRoute:
         message is about lies: a JSON pointer into the body
         (``"/external_ref"``) or a path parameter (``"{ref}"``). It is kept
         on the message from the start (searchable, whatever the outcome).
+    :param editable: JSON pointers of the kept body a person may correct
+        from the exception dashboard before reprocessing; ``*`` stands for
+        every index of an array (``"/lines/*/sku"``). The audit trail keeps
+        who changed what; the original body is kept too.
+    :param supersedes: the reference names the whole document (an order),
+        so a later message with the same reference that succeeds replaces
+        the older ones still waiting for a fix: they become ``superseded``
+        and their exceptions resolve by themselves. Leave it off where many
+        messages share a reference (the milestones of one shipment).
     """
 
     method: str
@@ -93,10 +102,18 @@ class ApiRoute:
     description: str = ""
     batch_handler: str | None = None
     reference: str | None = None
+    editable: tuple = ()
+    supersedes: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "method", self.method.upper())
         object.__setattr__(self, "tags", tuple(self.tags))
+        object.__setattr__(self, "editable", tuple(self.editable))
+        if self.supersedes and not self.reference:
+            raise ValueError("supersedes needs a reference")
+        for pattern in self.editable:
+            if not pattern.startswith("/"):
+                raise ValueError(f"API route editable must be a pointer: {pattern!r}")
         if not self.path.startswith("/"):
             raise ValueError(f"API route path must start with '/': {self.path!r}")
         for handler in filter(None, (self.handler, self.batch_handler)):

@@ -5,8 +5,13 @@ from . import integration_system_mapping
 from . import integration_mapping
 from . import integration_event_type
 from . import integration_event
+from . import integration_exception_team
+from . import integration_exception_rule
+from . import integration_exception_routing
+from . import integration_exception_retry
 from . import integration_exception
 from . import integration_exception_mapping
+from . import integration_edit_log
 from . import integration_health
 from . import res_config_settings
 from . import integration_record_link_mixin

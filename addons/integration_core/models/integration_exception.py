@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.exception_policy import KINDS, audience_for
+
 OPEN_STATES = ("new", "in_progress")
 
 
@@ -13,24 +15,39 @@ class IntegrationException(models.Model):
 
     _name = "integration.exception"
     _description = "Integration Exception"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        # routing, notifications, escalation; automatic retries (own files)
+        "integration.exception.routing",
+        "integration.exception.retry",
+    ]
     _order = "state_rank, severity_rank desc, last_seen desc, id desc"
 
     name = fields.Char(string="Problem", required=True, tracking=True)
     kind = fields.Selection(
-        [
-            ("unmapped_code", "Unmapped code"),
-            ("invalid_payload", "Invalid message"),
-            ("business_rule", "Business rule"),
-            ("dead_delivery", "Dead delivery"),
-            ("connection", "Connection"),
-            ("sla_breach", "SLA breach"),
-            ("other", "Other"),
-        ],
+        KINDS,
+        string="Class",
         required=True,
         default="other",
         index=True,
         tracking=True,
+        help="What went wrong (see tools/exception_policy.py): it decides who "
+        "is expected to act, and whether Odoo retries by itself.",
+    )
+    audience = fields.Selection(
+        [("business", "Business"), ("technical", "Technical")],
+        compute="_compute_audience",
+        store=True,
+        index=True,
+        help="Business: a clerk fixes it in Odoo (map a code, complete data, "
+        "decide). Technical: an administrator or the partner's IT.",
+    )
+    auto_resolved = fields.Boolean(
+        string="Resolved without a person",
+        readonly=True,
+        help="Resolved by an automatic retry, a mapping created for another "
+        "exception, or as a duplicate of a message that succeeded.",
     )
     severity = fields.Selection(
         [
@@ -82,6 +99,11 @@ class IntegrationException(models.Model):
     _sql_constraints = [
         ("count_positive", "CHECK(count > 0)", "Occurrences are counted from 1.")
     ]
+
+    @api.depends("kind")
+    def _compute_audience(self):
+        for exception in self:
+            exception.audience = audience_for(exception.kind)
 
     @api.depends("state", "severity")
     def _compute_ranks(self):
@@ -159,7 +181,7 @@ class IntegrationException(models.Model):
             or (record and "company_id" in record._fields and record.company_id[:1])
             or self.env.company
         )
-        return exceptions.create(
+        created = exceptions.create(
             {
                 "name": title,
                 "kind": kind,
@@ -175,6 +197,20 @@ class IntegrationException(models.Model):
                 "suggested_fix": suggested_fix,
             }
         )
+        if kind == "duplicate":
+            # the original was processed: kept for the record, nobody acts
+            created._auto_resolve(
+                self.env._("A duplicate of something already processed.")
+            )
+        return created
+
+    def _auto_resolve(self, note):
+        """Resolve without a person (counted apart on the dashboard); those
+        the source resolved itself while retrying are marked too."""
+        self.filtered(lambda e: e.state == "resolved").write({"auto_resolved": True})
+        still_open = self.filtered(lambda e: e.state in OPEN_STATES)
+        still_open.write({"auto_resolved": True})
+        return still_open.action_resolve(note)
 
     @api.model
     def resolve_for(self, source, note=None):
@@ -245,12 +281,14 @@ class IntegrationException(models.Model):
         return action
 
     def action_reopen(self):
-        self.write({"state": "new"})
+        self.write({"state": "new", "auto_resolved": False})
         return True
 
     def action_reprocess(self):
         """Retry the source; a success resolves the exception."""
         for exception in self:
+            if exception.state not in OPEN_STATES:
+                continue  # solved meanwhile (e.g. by the mapping just saved)
             source = exception._source()
             if source is None:
                 raise UserError(

@@ -244,10 +244,75 @@ class IntegrationMapping(models.Model):
                         vals["kind"], system, vals.pop("record_name")
                     )
                 )
-        return super().create(vals_list)
+        mappings = super().create(vals_list)
+        mappings._reprocess_waiting_exceptions()
+        return mappings
 
     def write(self, vals):
-        return super().write(self._normalize_vals(vals))
+        result = super().write(self._normalize_vals(vals))
+        if {"external_code", "res_id", "internal_value", "active"} & set(vals):
+            self._reprocess_waiting_exceptions()
+        return result
+
+    def _reprocess_waiting_exceptions(self):
+        """Every exception waiting for one of these codes is reprocessed
+        (and resolved when that works), not one by one by a clerk.
+
+        Skipped with the context key ``integration_no_reprocess`` (imports
+        of many mappings that should not each run the messages).
+        """
+        if self.env.context.get("integration_no_reprocess"):
+            return self.env["integration.exception"]
+        Exception_ = self.env["integration.exception"]
+        waiting = Exception_._waiting_for_mappings(self.filtered("active"))
+        if not waiting:
+            return waiting
+        return Exception_._reprocess_waiting(waiting)
+
+    @api.model
+    def _candidate_fields(self):
+        """Model -> ``(code field, barcode field, name field)`` compared with
+        an unknown partner code to rank the records it may mean. A field
+        may be ``None``. Override (``super()`` then update) per model."""
+        return {}
+
+    @api.model
+    def _candidate_rows(self, system, kind, code, limit=300):
+        """``(id, code, barcode, name)`` of records of ``kind``'s model that
+        share something with ``code`` (see ``tools/candidates.py``)."""
+        model_name = self._kind_models().get(kind)
+        if not model_name or model_name not in self.env:
+            return []
+        Model = self.env[model_name]
+        code_field, barcode_field, name_field = self._candidate_fields().get(
+            model_name, (None, None, Model._rec_name)
+        )
+        words = [w for w in re.split(r"[^0-9A-Za-z]+", code or "") if len(w) >= 2]
+        terms = [code] + words
+        domain = []
+        for term in terms:
+            for field_name in (code_field, barcode_field, name_field):
+                if field_name:
+                    domain = (
+                        (["|"] if domain else [])
+                        + domain
+                        + [(field_name, "ilike", term)]
+                    )
+        if not domain:
+            return []
+        domain = expression.AND(
+            [self._company_domain(Model, system.company_id), domain]
+        )
+        records = Model.search(domain, limit=limit)
+        return [
+            (
+                record.id,
+                code_field and record[code_field],
+                barcode_field and record[barcode_field],
+                record[name_field] if name_field else record.display_name,
+            )
+            for record in records
+        ]
 
     @api.constrains("kind", "res_model", "res_id", "internal_value", "system_id")
     def _check_target(self):
@@ -544,8 +609,8 @@ class IntegrationMapping(models.Model):
             "params": {
                 "title": self.env._("Mapping saved"),
                 "message": self.env._(
-                    "%(mapping)s now maps to %(target)s. Reprocess the exceptions "
-                    "that waited for it.",
+                    "%(mapping)s now maps to %(target)s; the exceptions that "
+                    "waited for it were reprocessed.",
                     mapping=self.display_name,
                     target=self.record_name or "-",
                 ),

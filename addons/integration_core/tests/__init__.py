@@ -10,3 +10,5 @@ from . import test_schema_url
 from . import test_first_hour
 from . import test_ui_tour
 from . import test_metrics
+from . import test_exception_ops
+from . import test_exception_migration

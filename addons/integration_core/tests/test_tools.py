@@ -10,7 +10,9 @@ import standardwebhooks
 from odoo.tests import BaseCase, tagged
 
 from ..tools import (
+    candidates,
     canonical_json,
+    exception_policy,
     json_schema,
     secret_box,
     signing,
@@ -23,7 +25,9 @@ from ..tools import (
 class TestDoctests(BaseCase):
     def test_doctests(self):
         for module in (
+            candidates,
             canonical_json,
+            exception_policy,
             json_schema,
             secret_box,
             signing,

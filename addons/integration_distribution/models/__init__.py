@@ -22,3 +22,4 @@ from . import res_users
 from . import integration_document_links_mixin
 from . import sale_order_integration_links
 from . import stock_picking_integration_links
+from . import integration_exception

@@ -49,6 +49,21 @@ class IntegrationMapping(models.Model):
         return kinds
 
     @api.model
+    def _candidate_fields(self):
+        """Ranked candidates for an unknown code: products by internal
+        reference, barcode and name; partners by reference and name."""
+        fields_by_model = super()._candidate_fields()
+        fields_by_model.update(
+            {
+                "product.product": ("default_code", "barcode", "name"),
+                "res.partner": ("ref", None, "name"),
+                "stock.warehouse": ("code", None, "name"),
+                "uom.uom": (None, None, "name"),
+            }
+        )
+        return fields_by_model
+
+    @api.model
     def _fallback_rules(self):
         """Products by internal reference then barcode, customers by
         reference, units by name (any case), warehouses by short name; each

@@ -17,3 +17,4 @@ from . import test_order_changes
 from . import test_api_customers
 from . import test_api_order_events
 from . import test_trace_context
+from . import test_exception_fix

@@ -86,3 +86,70 @@ class TestMessageToOrderTour(OrdersApiCase):
             "integration_message_to_order_tour",
             login="integration_clerk",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestExceptionClerkTours(OrdersApiCase):
+    """A clerk (integration user, nothing more) fixes what partners sent."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.clerk = new_test_user(
+            cls.env,
+            login="integration_clerk_tour",
+            name="Clara Clerk",
+            groups="integration_core.group_integration_user",
+        )
+
+    def send(self, ref, sku, qty=1):
+        response = self.call(
+            "POST",
+            "/orders",
+            self.order_body(external_ref=ref, lines=[{"sku": sku, "qty": qty}]),
+        )
+        self.assertEqual(response.status_code, 202, response.text)
+        return self.env["integration.api.message"].browse(response.json()["message_id"])
+
+    def test_clerk_maps_an_unknown_sku_from_a_ranked_candidate(self):
+        Product = self.env["product.product"]
+        lamp = Product.create(
+            {"name": "Reading lamp", "default_code": "LAMP-7", "type": "consu"}
+        )
+        Product.create(
+            {"name": "Lamp shade 7", "default_code": "SHADE-7", "type": "consu"}
+        )
+        messages = [self.send(f"TOUR-LAMP-{n}", "lamp 7", n) for n in (1, 2, 3)]
+        self.start_tour(
+            "/odoo/action-integration_core.integration_exception_action",
+            "integration_exception_candidate_tour",
+            login="integration_clerk_tour",
+        )
+        self.assertEqual({m.state for m in messages}, {"done"})
+        orders = self.env["sale.order"].search(
+            [
+                ("integration_system_id", "=", self.system.id),
+                ("integration_external_ref", "like", "TOUR-LAMP-"),
+            ]
+        )
+        self.assertEqual(len(orders), 3, "every waiting order was created")
+        self.assertEqual(orders.order_line.product_id, lamp)
+        self.assertEqual(
+            sorted(orders.order_line.mapped("product_uom_qty")), [1.0, 2.0, 3.0]
+        )
+
+    def test_clerk_corrects_a_declared_field_and_reprocesses(self):
+        message = self.send("TOUR-TYPO-1", "SKU-DSEK", 2)
+        self.start_tour(
+            "/odoo/action-integration_core.integration_exception_action",
+            "integration_exception_edit_tour",
+            login="integration_clerk_tour",
+        )
+        self.assertEqual(message.state, "done")
+        self.assertEqual(message.edit_log_ids.user_id, self.clerk)
+        self.assertEqual(message.edit_log_ids.before, "SKU-DSEK")
+        self.assertEqual(message.edit_log_ids.after, "SKU-DESK")
+        order = self.env["sale.order"].search(
+            [("integration_external_ref", "=", "TOUR-TYPO-1")]
+        )
+        self.assertEqual(order.order_line.product_id, self.desk)

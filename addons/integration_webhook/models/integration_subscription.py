@@ -455,6 +455,10 @@ class IntegrationSubscription(models.Model):
         self.env["integration.delivery.queue"]._enqueue(self.sudo())
         return True
 
+    def _integration_auto_retry(self):
+        """A disabled endpoint (410, days of failures) is resumed by a person."""
+        return False
+
     def _integration_reprocess(self):
         """From the exception dashboard: resume and replay the dead deliveries.
 

@@ -2,7 +2,8 @@ import { registry } from "@web/core/registry";
 
 /**
  * Warehouse staff fix an order a partner sent with an unknown SKU: open the
- * exception from the dashboard, create the missing mapping from it, reprocess.
+ * exception from the dashboard, create the missing mapping from it; saving
+ * the mapping reprocesses the order waiting for it.
  */
 registry.category("web_tour.tours").add("integration_exception_fix_tour", {
     steps: () => [
@@ -49,24 +50,15 @@ registry.category("web_tour.tours").add("integration_exception_fix_tour", {
             run: "click",
         },
         {
-            content: "told what is mapped now",
-            trigger: ".o_notification:contains('Mapping saved'):contains('SKU-TOUR-NEW')",
+            content: "told what is mapped now, and that the waiting order was reprocessed",
+            trigger: ".o_notification:contains('Mapping saved'):contains('SKU-TOUR-NEW'):contains('reprocessed')",
         },
         {
             content: "back on the exception",
             trigger: "body:not(:has(.modal))",
         },
         {
-            content: "reprocess the kept order",
-            trigger: ".o_statusbar_buttons button[name='action_reprocess']",
-            run: "click",
-        },
-        {
-            content: "told what Reprocess did",
-            trigger: ".o_notification:contains('Reprocessed'):contains('resolved')",
-        },
-        {
-            content: "resolved",
+            content: "resolved by the mapping, nothing left to reprocess",
             trigger: ".o_statusbar_status button[data-value='resolved'][aria-checked='true']",
         },
     ],
