@@ -9,6 +9,7 @@ MEASURE_SELECTION = [
     ("shipment_confirmation", "Shipment confirmation delay"),
     ("inventory_freshness", "Inventory freshness"),
     ("partner_ack", "Partner acknowledgement"),
+    ("release_ack", "Warehouse release acknowledgement"),
     ("exception_backlog", "Exception backlog by age"),
 ]
 

@@ -59,7 +59,7 @@ class IntegrationSlaMeter(models.AbstractModel):
 
     @api.model
     def _measures(self):
-        return [*DELIVERY_MEASURES, "exception_backlog"]
+        return [*DELIVERY_MEASURES, "release_ack", "exception_backlog"]
 
     @api.model
     def _is_snapshot(self, measure):
@@ -78,9 +78,45 @@ class IntegrationSlaMeter(models.AbstractModel):
             return self._measure_deliveries(
                 DELIVERY_MEASURES[measure], system, start, now, target
             )
+        if measure == "release_ack":
+            return self._measure_release_acks(system, start, now, target)
         if measure == "exception_backlog":
             return self._measure_exception_backlog(system, now, target)
         return {}
+
+    @api.model
+    def _measure_release_acks(self, system, start, now, target):
+        """Warehouse releases to ``system`` per hour of their release: an
+        answer (accepted or rejected) within the window is within; a late
+        one, or none once the window has passed, missed; none yet inside the
+        window is not decided. A superseded release counts as it was."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            WITH decided AS (
+                SELECT released_at AS origin, acknowledged_at,
+                       EXTRACT(EPOCH FROM acknowledged_at - released_at) AS lag
+                  FROM integration_shipment_release
+                 WHERE system_id = %(system)s
+                   AND released_at >= %(start)s AND released_at < %(now)s
+                   AND (acknowledged_at IS NOT NULL
+                        OR released_at + %(target)s * INTERVAL '1 second' <= %(now)s)
+            )
+            SELECT date_trunc('hour', origin),
+                   count(*),
+                   count(*) FILTER (WHERE lag <= %(target)s),
+                   count(acknowledged_at),
+                   COALESCE(avg(GREATEST(lag, 0)), 0),
+                   COALESCE(max(GREATEST(lag, 0)), 0)
+              FROM decided
+             GROUP BY 1
+            """,
+            {"system": system.id, "start": start, "now": now, "target": target},
+        )
+        return {
+            hour: (samples, within, counted, float(avg), float(worst))
+            for hour, samples, within, counted, avg, worst in self.env.cr.fetchall()
+        }
 
     @api.model
     def _measure_deliveries(self, definition, system, start, now, target):

@@ -272,6 +272,8 @@ class IntegrationSystem(models.Model):
             "shipment_confirmation": ("sla_shipment_confirmation_minutes", 60),
             "inventory_freshness": ("sla_inventory_freshness_minutes", 60),
             "partner_ack": ("sla_partner_ack_seconds", 1),
+            # the window the 3PL is held to (tab Warehouse releases)
+            "release_ack": ("release_ack_window", 60),
             "exception_backlog": ("sla_exception_age_hours", 3600),
         }
 

@@ -55,9 +55,9 @@ class TestOverview(CockpitCase):
         )
         self.assertEqual(
             system.cockpit_exception_kinds,
-            [["Unmapped code", 2], ["Business rule", 1], ["Invalid message", 1]],
+            [["Value / mapping", 2], ["Business rule", 1], ["Invalid message", 1]],
         )
-        self.assertEqual(self.other.cockpit_exception_kinds, [["Unmapped code", 1]])
+        self.assertEqual(self.other.cockpit_exception_kinds, [["Value / mapping", 1]])
 
     def test_age_buttons_open_the_filtered_list(self):
         made = self._exceptions()

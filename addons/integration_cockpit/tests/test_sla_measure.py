@@ -217,3 +217,40 @@ class TestSlaMeasure(CockpitCase):
         self.system.action_suspend()
         self.Measure._cron_measure(now=self.now)
         self.assertFalse(self.bucket("order_acceptance", hour))
+
+    def test_warehouse_release_acknowledged_in_its_window(self):
+        """Releases answered within the system's window, late, never (the
+        window long gone) and not yet (still inside it)."""
+        self.system.release_ack_window = 30
+        hour = hour_floor(self.now) - timedelta(hours=2)
+        Release = self.env["integration.shipment.release"].sudo()
+        pickings = [self.confirmed_order().picking_ids[:1] for _ in range(4)]
+        Release.search([("picking_id", "in", [p.id for p in pickings])]).unlink()
+        answers = [
+            (hour + timedelta(minutes=5), timedelta(minutes=10)),
+            (hour + timedelta(minutes=5), timedelta(minutes=50)),
+            (hour + timedelta(minutes=5), None),
+            (self.now - timedelta(minutes=10), None),
+        ]
+        for picking, (released_at, answered_after) in zip(
+            pickings, answers, strict=True
+        ):
+            Release.create(
+                {
+                    "picking_id": picking.id,
+                    "system_id": self.system.id,
+                    "release_number": 1,
+                    "released_at": released_at,
+                    "ack_due_at": released_at + timedelta(minutes=30),
+                    "state": "accepted" if answered_after else "pending",
+                    "acknowledged_at": released_at + answered_after
+                    if answered_after
+                    else False,
+                }
+            )
+        self.Measure._cron_measure(now=self.now)
+        bucket = self.bucket("release_ack", hour)
+        self.assertEqual((bucket.samples, bucket.within, bucket.missed), (3, 1, 2))
+        self.assertEqual(bucket.target_seconds, 30 * 60)
+        self.assertAlmostEqual(bucket.value_max, 50 * 60)
+        self.assertFalse(self.bucket("release_ack", hour_floor(self.now)))
