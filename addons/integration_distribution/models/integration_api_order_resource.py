@@ -71,7 +71,11 @@ class IntegrationApiOrderResource(models.AbstractModel):
                 integration_correlation_ids={
                     normalize_code(request.body["external_ref"]): request.correlation_id
                     for request in api_requests
-                }
+                },
+                integration_trace_ids={
+                    normalize_code(request.body["external_ref"]): request.trace_id
+                    for request in api_requests
+                },
             )
             ._integration_create_many_from_channel(
                 system, [request.body for request in api_requests]

@@ -105,9 +105,13 @@ class SaleOrder(models.Model):
             "subject": payloads.order_subject(self.name),
             "system": self.integration_system_id or None,
             # orders confirmed in bulk: each event names its own request
+            # and continues that request's trace
             "correlation_id": self.env.context.get(
                 "integration_correlation_ids", {}
             ).get(self.integration_external_ref),
+            "trace_id": self.env.context.get("integration_trace_ids", {}).get(
+                self.integration_external_ref
+            ),
         }
 
     def _integration_order_accepted_data(self, codes=None):

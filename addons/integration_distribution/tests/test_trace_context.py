@@ -112,3 +112,29 @@ class TestTraceContext(OrdersApiCase):
             [("type", "=", "order.accepted"), ("res_id", "=", order.id)]
         )
         self.assertEqual(event.trace_id, TRACE)
+
+    def test_queued_orders_confirmed_in_one_batch_keep_their_own_traces(self):
+        other = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+        for ref, parent in (("WEB-TRACE-Q1", INCOMING), ("WEB-TRACE-Q2", other)):
+            response = self.call(
+                "POST",
+                "/orders",
+                self.order_body(external_ref=ref),
+                headers={"traceparent": parent, "Prefer": "respond-async"},
+            )
+            self.assertEqual(response.status_code, 202, response.text)
+        with trap_jobs():
+            self.env["integration.api.queue"]._drain(self.system.id)
+        traces = {}
+        for ref in ("WEB-TRACE-Q1", "WEB-TRACE-Q2"):
+            order = self.env["sale.order"].search(
+                [("integration_external_ref", "=", ref)]
+            )
+            event = self.env["integration.event"].search(
+                [("type", "=", "order.accepted"), ("res_id", "=", order.id)]
+            )
+            traces[ref] = event.trace_id
+        self.assertEqual(
+            traces,
+            {"WEB-TRACE-Q1": TRACE, "WEB-TRACE-Q2": "4bf92f3577b34da6a3ce929d0e0e4736"},
+        )
