@@ -111,17 +111,31 @@ class StockPicking(models.Model):
         precommit = self.env.cr.precommit
         pending = precommit.data.get(PENDING_DISPATCHED)
         if pending is None:
-            pending = precommit.data[PENDING_DISPATCHED] = []
+            pending = precommit.data[PENDING_DISPATCHED] = {}
             env = self.env
 
             @precommit.add
             def emit():
-                ids = precommit.data.pop(PENDING_DISPATCHED, [])
-                pickings = env["stock.picking"].browse(dict.fromkeys(ids)).exists()
-                pickings._integration_emit_shipment_dispatched()
+                traces = precommit.data.pop(PENDING_DISPATCHED, {})
+                by_trace = {}
+                for picking_id, trace in traces.items():
+                    by_trace.setdefault(trace, []).append(picking_id)
+                for trace, ids in by_trace.items():
+                    pickings = env["stock.picking"].browse(ids).exists()
+                    pickings.with_context(
+                        integration_trace_id=trace
+                    )._integration_emit_shipment_dispatched()
                 env.flush_all()  # the commit does not flush after precommit hooks
 
-        pending.extend(pickings.ids)
+        # the trace of the request that shipped each delivery (several
+        # validated at once name theirs in integration_trace_by_picking)
+        context = self.env.context
+        for picking in pickings:
+            pending.setdefault(
+                picking.id,
+                context.get("integration_trace_by_picking", {}).get(picking.id)
+                or context.get("integration_trace_id"),
+            )
 
     # ------------------------------------------------------------------
     # shipment.dispatched

@@ -72,6 +72,14 @@ class IntegrationApiShipmentConfirmResource(models.AbstractModel):
         pickings = (
             self.env["stock.picking"]
             .sudo()
+            # validated together: each shipment.dispatched continues the
+            # trace of the confirmation that shipped its delivery
+            .with_context(
+                integration_trace_by_picking={
+                    picking.id: api_requests[index].trace_id
+                    for index, picking in prepared.items()
+                }
+            )
             .browse([picking.id for picking in prepared.values()])
         )
         if pickings:

@@ -142,8 +142,12 @@ class TestShipConfirmApi(HttpCase):
         self.assertEqual(order.picking_ids.state, "assigned")
         return order.picking_ids
 
-    def post(self, picking, body, token=None, key=None):
-        headers = {"X-Api-Key": token or self.token, "Content-Type": "application/json"}
+    def post(self, picking, body, token=None, key=None, headers=None):
+        headers = {
+            "X-Api-Key": token or self.token,
+            "Content-Type": "application/json",
+            **(headers or {}),
+        }
         if key:
             headers["Idempotency-Key"] = key
         return self.opener.post(
@@ -482,3 +486,38 @@ class TestShipConfirmApi(HttpCase):
         # a repeat of a confirmed one answers at once, queued or not
         again = self.post(pickings[1], bodies[1])
         self.assertEqual(again.status_code, 200, again.text)
+
+    def test_confirmations_validated_together_keep_their_own_traces(self):
+        self.wms.shipment_confirm_intake = "queued"
+        traces = [
+            "0af7651916cd43dd8448eb211c80319c",
+            "4bf92f3577b34da6a3ce929d0e0e4736",
+        ]
+        pickings = [self.make_picking(desk=2, glue=0, lamp=0) for _ in traces]
+        for index, (picking, trace) in enumerate(zip(pickings, traces, strict=True)):
+            response = self.post(
+                picking,
+                {
+                    "shipment_id": f"SHP-TRACE-{index}",
+                    "lines": [{"sku": "3PL-DESK", "quantity": 2}],
+                },
+                headers={"traceparent": f"00-{trace}-b7ad6b7169203331-01"},
+            )
+            self.assertEqual(response.status_code, 202, response.text)
+        with trap_jobs():
+            self.env["integration.api.queue"]._drain(self.wms.id)
+        self.env.cr.flush()  # what the commit runs first: the precommit hooks
+        events = self.env["integration.event"].search(
+            [
+                ("type", "=", "shipment.dispatched"),
+                ("res_model", "=", "stock.picking"),
+                ("res_id", "in", [picking.id for picking in pickings]),
+            ]
+        )
+        self.assertEqual(
+            {event.res_id: event.trace_id for event in events},
+            {
+                picking.id: trace
+                for picking, trace in zip(pickings, traces, strict=True)
+            },
+        )
