@@ -52,9 +52,9 @@ SPECIFICATION = {
 
 DATA_SET = """
 INSERT INTO integration_subscription
-       (company_id, name, uuid, target_url, payload_style, signing_scheme,
-        retry_schedule, state, system_id, create_date, write_date)
-SELECT %(company)s, 'bench ' || s.code, gen_random_uuid()::text,
+       (company_id, name, uuid, transport, target_url, payload_style,
+        signing_scheme, retry_schedule, state, system_id, create_date, write_date)
+SELECT %(company)s, 'bench ' || s.code, gen_random_uuid()::text, 'webhook',
        'https://example.invalid/hooks/' || s.code, 'cloudevents', 'v1',
        '5,300,1800', 'paused', s.id, now(), now()
   FROM integration_system s WHERE s.code LIKE 'bench_cockpit_%%';
