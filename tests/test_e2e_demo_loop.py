@@ -6,6 +6,7 @@ partner's receiver and verified with the Standard Webhooks library."""
 
 import pathlib
 import re
+import shutil
 import subprocess
 import sys
 
@@ -41,6 +42,9 @@ def test_the_tour_runs_the_whole_loop(registry, odoo_settings):
     ):
         assert seen in output, f"{seen!r} missing from the tour"
     assert "failed signature verification" not in output
+    # the invoice PDF over real HTTP, rendered by another worker's assets
+    rendered = shutil.which("wkhtmltopdf")
+    assert ("/pdf: a PDF of" if rendered else "/pdf: 503") in output
     counts = re.search(r"(\d+) deliveries received, (\d+) of them verified", output)
     assert counts, output[-2000:]
     received, verified = map(int, counts.groups())
