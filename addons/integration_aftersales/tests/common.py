@@ -3,6 +3,7 @@ import json
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user
 
+from odoo.addons.integration_api.tests.common import issue_token
 from odoo.addons.integration_webhook.tests.common import set_up_local_receiver
 from odoo.addons.queue_job.tests.common import trap_jobs
 
@@ -139,17 +140,12 @@ class AftersalesHttpCase(HttpCase):
 
     @classmethod
     def make_token(cls, system):
-        scopes = cls.env["integration.api.scope"].search(
-            [("code", "in", ("returns:write", "invoices:read"))]
+        return issue_token(
+            cls.env,
+            system,
+            ("returns:write", "invoices:read"),
+            name=f"{system.code} key",
         )
-        key = cls.env["integration.api.key"].create(
-            {
-                "name": f"{system.code} key",
-                "system_id": system.id,
-                "scope_ids": [fields.Command.set(scopes.ids)],
-            }
-        )
-        return key._issue_secret()
 
     def api(self, method, path, body=None, token=None, headers=None):
         return self.opener.request(

@@ -130,6 +130,19 @@ TEST_ROUTES = [
 ]
 
 
+def issue_token(env, system, scopes, name="test key"):
+    """A key of ``system`` with the scopes ``scopes`` (codes); its token."""
+    scope_records = env["integration.api.scope"].search([("code", "in", list(scopes))])
+    key = env["integration.api.key"].create(
+        {
+            "name": name,
+            "system_id": system.id,
+            "scope_ids": [fields.Command.set(scope_records.ids)],
+        }
+    )
+    return key._issue_secret()
+
+
 class ApiHttpCase(HttpCase):
     """A partner system with a technical user and a key, plus test routes.
 

@@ -1,20 +1,14 @@
 from odoo.addons.integration_core.tests.common import IntegrationCase
-from odoo.addons.queue_job.tests.common import trap_jobs
+from odoo.addons.integration_webhook.tests.common import DeliveryCaseMixin, closed_port
 
 from .rabbit import AMQP_URL, Rabbit
 
 
 def closed_port_url():
-    import socket
-    from contextlib import closing
-
-    with closing(socket.socket()) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"amqp://guest:guest@127.0.0.1:{port}/%2F"
+    return f"amqp://guest:guest@127.0.0.1:{closed_port()}/%2F"
 
 
-class BrokerCase(IntegrationCase):
+class BrokerCase(DeliveryCaseMixin, IntegrationCase):
     """A real RabbitMQ: a fresh topic exchange with a queue bound to it per
     class, a broker connection and helpers to subscribe, emit and drain."""
 
@@ -47,21 +41,3 @@ class BrokerCase(IntegrationCase):
         }
         vals.update(values)
         return self.env["integration.subscription"].create(vals)
-
-    def emit(self, message="hello", **kwargs):
-        return self.env["integration.event"]._emit(
-            "integration.ping", {"message": message}, **kwargs
-        )
-
-    def drain(self, subscription):
-        with trap_jobs():
-            return subscription._drain()
-
-    def make_due(self, deliveries):
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE integration_delivery SET next_attempt_at = now() at time zone 'utc' "
-            "- interval '1 hour' WHERE id IN %s",
-            (tuple(deliveries.ids),),
-        )
-        deliveries.invalidate_recordset()

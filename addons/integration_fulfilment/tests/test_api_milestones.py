@@ -6,6 +6,8 @@ import json
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.integration_api.tests.common import issue_token
+
 
 @tagged("post_install", "-at_install")
 class TestMilestonesApi(HttpCase):
@@ -92,17 +94,7 @@ class TestMilestonesApi(HttpCase):
 
     @classmethod
     def make_token(cls, system):
-        scopes = cls.env["integration.api.scope"].search(
-            [("code", "=", "shipments:write")]
-        )
-        key = cls.env["integration.api.key"].create(
-            {
-                "name": "trk",
-                "system_id": system.id,
-                "scope_ids": [fields.Command.set(scopes.ids)],
-            }
-        )
-        return key._issue_secret()
+        return issue_token(cls.env, system, ("shipments:write",), name="trk")
 
     def post(self, body, token=None, ref=None):
         return self.opener.post(

@@ -4,8 +4,9 @@ and ETA, shipped, delivered, invoiced, returned."""
 
 import json
 
-from odoo import fields
 from odoo.tests import Form, HttpCase, new_test_user, tagged
+
+from odoo.addons.integration_api.tests.common import issue_token
 
 
 @tagged("post_install", "-at_install")
@@ -88,17 +89,7 @@ class TestOrderLifecycleApi(HttpCase):
 
     @classmethod
     def make_token(cls, system, scopes):
-        scope_records = cls.env["integration.api.scope"].search(
-            [("code", "in", scopes)]
-        )
-        key = cls.env["integration.api.key"].create(
-            {
-                "name": "lifecycle",
-                "system_id": system.id,
-                "scope_ids": [fields.Command.set(scope_records.ids)],
-            }
-        )
-        return key._issue_secret()
+        return issue_token(cls.env, system, scopes, name="lifecycle")
 
     def get(self, token=None):
         response = self.opener.get(

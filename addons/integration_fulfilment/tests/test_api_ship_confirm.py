@@ -9,6 +9,7 @@ import standardwebhooks
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.integration_api.tests.common import issue_token
 from odoo.addons.integration_core.tools.json_schema import validation_errors
 from odoo.addons.integration_webhook.tests.common import set_up_local_receiver
 from odoo.addons.queue_job.tests.common import trap_jobs
@@ -109,17 +110,7 @@ class TestShipConfirmApi(HttpCase):
 
     @classmethod
     def make_token(cls, system):
-        scopes = cls.env["integration.api.scope"].search(
-            [("code", "=", "shipments:write")]
-        )
-        key = cls.env["integration.api.key"].create(
-            {
-                "name": "sc",
-                "system_id": system.id,
-                "scope_ids": [fields.Command.set(scopes.ids)],
-            }
-        )
-        return key._issue_secret()
+        return issue_token(cls.env, system, ("shipments:write",), name="sc")
 
     def make_picking(self, desk=4, glue=10, lamp=2):
         order = self.env["sale.order"].create(

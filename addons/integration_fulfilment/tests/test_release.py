@@ -10,6 +10,7 @@ import standardwebhooks
 from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from odoo.addons.integration_api.tests.common import issue_token
 from odoo.addons.integration_webhook.tests.common import set_up_local_receiver
 from odoo.addons.queue_job.tests.common import trap_jobs
 
@@ -111,17 +112,7 @@ class TestRelease(HttpCase):
 
     @classmethod
     def make_token(cls, system):
-        scopes = cls.env["integration.api.scope"].search(
-            [("code", "=", "shipments:write")]
-        )
-        key = cls.env["integration.api.key"].create(
-            {
-                "name": "rel",
-                "system_id": system.id,
-                "scope_ids": [fields.Command.set(scopes.ids)],
-            }
-        )
-        return key._issue_secret()
+        return issue_token(cls.env, system, ("shipments:write",), name="rel")
 
     def setUp(self):
         super().setUp()

@@ -35,7 +35,32 @@ def set_up_local_receiver(cls):
     cls.ping = cls.env.ref("integration_core.event_type_integration_ping")
 
 
-class WebhookCase(IntegrationCase):
+class DeliveryCaseMixin:
+    """Emit ping events, drain a subscription and make deliveries due: what
+    every transport's test case does (webhooks here, the broker's too)."""
+
+    def emit(self, message="hello", **kwargs):
+        return self.env["integration.event"]._emit(
+            "integration.ping", {"message": message}, **kwargs
+        )
+
+    def drain(self, subscription):
+        """Run the drain job the way the runner would (returns its summary)."""
+        with trap_jobs():
+            return subscription._drain()
+
+    def make_due(self, deliveries):
+        """Pretend the retry delay has passed."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE integration_delivery SET next_attempt_at = now() at time zone 'utc' "
+            "- interval '1 hour' WHERE id IN %s",
+            (tuple(deliveries.ids),),
+        )
+        deliveries.invalidate_recordset()
+
+
+class WebhookCase(DeliveryCaseMixin, IntegrationCase):
     """A live receiver on 127.0.0.1 and helpers to emit and drain."""
 
     @classmethod
@@ -59,23 +84,3 @@ class WebhookCase(IntegrationCase):
         }
         vals.update(values)
         return self.env["integration.subscription"].create(vals)
-
-    def emit(self, message="hello", **kwargs):
-        return self.env["integration.event"]._emit(
-            "integration.ping", {"message": message}, **kwargs
-        )
-
-    def drain(self, subscription):
-        """Run the drain job the way the runner would (returns its summary)."""
-        with trap_jobs():
-            return subscription._drain()
-
-    def make_due(self, deliveries):
-        """Pretend the retry delay has passed."""
-        self.env.flush_all()
-        self.env.cr.execute(
-            "UPDATE integration_delivery SET next_attempt_at = now() at time zone 'utc' "
-            "- interval '1 hour' WHERE id IN %s",
-            (tuple(deliveries.ids),),
-        )
-        deliveries.invalidate_recordset()
