@@ -1,3 +1,5 @@
 from . import test_tools
 from . import test_publish
 from . import test_consumer
+from . import test_tls
+from . import test_consumer_metrics
