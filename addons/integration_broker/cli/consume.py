@@ -8,7 +8,9 @@ configuration file::
 Each active consumer (*Integrations > Configuration > Broker Consumers*) gets
 *workers* threads, each with its own connection, channel (with *prefetch*)
 and database cursor. A message is processed in a transaction, committed,
-then acknowledged. SIGTERM / SIGINT stop after the message in hand.
+then acknowledged. SIGTERM / SIGINT stop after the message in hand. Each
+worker counts its outcomes and beats (``--heartbeat``) into
+``integration.broker.consumer.worker``, which ``/metrics`` reads.
 """
 
 import argparse

@@ -3,3 +3,4 @@ from . import test_publish
 from . import test_consumer
 from . import test_tls
 from . import test_consumer_metrics
+from . import test_ui_tour
