@@ -57,6 +57,7 @@ class IntegrationBrokerConnection(models.Model):
     )
     tls_client_cert = fields.Text(
         string="Client certificate",
+        copy=False,  # its key is not copied either
         help="Optional, for brokers that require one (mutual TLS, RabbitMQ's "
         "EXTERNAL authentication): the PEM certificate Odoo presents.",
     )
