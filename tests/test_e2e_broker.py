@@ -431,3 +431,33 @@ def test_consumer_command_feeds_the_api_pipeline(
             "unmapped": "needs_fix",
         }
         assert all(m.exception_id for m in messages if m.state != "done")
+        # the command's workers counted every outcome and acknowledgement
+        workers = env["integration.broker.consumer"].browse(consumer_id).worker_ids
+        assert len(workers) == 2, workers.mapped("name")
+        assert all(workers.mapped("last_seen_at"))
+        totals = {
+            column: sum(workers.mapped(column))
+            for column in (
+                "processed_count",
+                "duplicate_count",
+                "rejected_count",
+                "poison_count",
+                "needs_fix_count",
+                "acknowledged_count",
+                "requeued_count",
+            )
+        }
+        assert totals == {
+            "processed_count": 1,
+            "duplicate_count": 1,
+            "rejected_count": 1,
+            "poison_count": 1,
+            "needs_fix_count": 1,
+            "acknowledged_count": 5,
+            "requeued_count": 0,
+        }, totals
+        text = env["integration.metrics"]._metrics_text()
+        assert (
+            "integration_broker_consumer_acknowledged_total{"
+            f'consumer="{consumer_name}",consumer_id="{consumer_id}"}} 5'
+        ) in text, text[-3000:]

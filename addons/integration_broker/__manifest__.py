@@ -18,5 +18,10 @@
         "views/integration_broker_consumer_views.xml",
         "views/integration_api_message_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "integration_broker/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

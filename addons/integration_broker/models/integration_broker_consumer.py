@@ -26,6 +26,8 @@ from odoo.addons.integration_api.tools.tracing import parse_traceparent
 from odoo.addons.integration_core.tools.outcomes import RETRY_NOW, classify_exception
 from odoo.addons.integration_core.tools.params import config_param
 
+from ..tools import publisher
+
 # advisory lock class of "one message id at a time" ('IB')
 LOCK_BROKER_MESSAGE = 0x4942
 _SAFE_PARAM = re.compile(r"[\w.:\-]{1,200}")
@@ -91,6 +93,15 @@ class IntegrationBrokerConsumer(models.Model):
     )
     message_ids = fields.One2many("integration.api.message", "broker_consumer_id")
     message_count = fields.Integer(compute="_compute_message_count")
+    worker_ids = fields.One2many(
+        "integration.broker.consumer.worker", "consumer_id", string="Worker reports"
+    )
+    last_seen_at = fields.Datetime(
+        string="Last seen",
+        compute="_compute_last_seen_at",
+        help="The last heartbeat or message of one of its workers "
+        "(odoo integration_broker_consume); empty: never started.",
+    )
 
     _sql_constraints = [
         ("prefetch_positive", "CHECK(prefetch > 0)", "Prefetch must be positive."),
@@ -120,6 +131,12 @@ class IntegrationBrokerConsumer(models.Model):
         for consumer in self:
             consumer.message_count = counts.get(consumer.id, 0)
 
+    @api.depends("worker_ids.last_seen_at")
+    def _compute_last_seen_at(self):
+        for consumer in self:
+            seen = consumer.worker_ids.mapped("last_seen_at")
+            consumer.last_seen_at = max(seen) if seen else False
+
     @api.constrains("system_id", "connection_id")
     def _check_company(self):
         for consumer in self:
@@ -129,6 +146,40 @@ class IntegrationBrokerConsumer(models.Model):
                         "The broker and the system belong to different companies."
                     )
                 )
+
+    def action_check_queue(self):
+        """Look the queue up on the broker (passively: nothing is declared)
+        and say how many messages wait and how many consumers read it."""
+        self.ensure_one()
+        self.check_access("write")
+        import pika  # noqa: PLC0415 - only this button needs the blocking client
+
+        try:
+            connection = pika.BlockingConnection(
+                self.connection_id._parameters(name="odoo queue check")
+            )
+            try:
+                declared = connection.channel().queue_declare(self.queue, passive=True)
+            finally:
+                if connection.is_open:
+                    connection.close()
+        except Exception as exc:  # noqa: BLE001 - shown to the admin, nothing else
+            title, kind = self.env._("Queue not available"), "danger"
+            message = publisher._reason(exc)
+        else:
+            title, kind = self.env._("Queue found"), "success"
+            message = self.env._(
+                "%(queue)s: %(messages)s message(s) waiting, %(consumers)s "
+                "consumer(s) reading it.",
+                queue=self.queue,
+                messages=declared.method.message_count,
+                consumers=declared.method.consumer_count,
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"title": title, "message": message, "type": kind},
+        }
 
     def action_view_messages(self):
         self.ensure_one()

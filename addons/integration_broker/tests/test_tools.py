@@ -3,7 +3,7 @@ import unittest
 
 from ..cli import consume
 from ..models import integration_broker_consumer
-from ..tools import amqp_message, publisher, traceparent
+from ..tools import amqp_message, publisher, tls, traceparent
 
 
 class TestTools(unittest.TestCase):
@@ -12,6 +12,7 @@ class TestTools(unittest.TestCase):
             amqp_message,
             publisher,
             traceparent,
+            tls,
             integration_broker_consumer,
         ):
             with self.subTest(module=module.__name__):

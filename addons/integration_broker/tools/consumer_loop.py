@@ -21,11 +21,28 @@ RECONNECT_DELAY = 2.0
 HANDLER_FAILURE_PAUSE = 1.0
 
 
-def consume_once(parameters, queue, prefetch, handle, should_stop, idle_timeout=None):
+def _nothing():
+    return None
+
+
+def consume_once(
+    parameters,
+    queue,
+    prefetch,
+    handle,
+    should_stop,
+    idle_timeout=None,
+    on_ack=_nothing,
+    on_requeue=_nothing,
+    on_idle=_nothing,
+):
     """One connection's worth of consuming; returns when ``should_stop()``,
     after ``idle_timeout`` seconds without a message, or raises when the
     connection is lost.
 
+    :param on_ack: called after each acknowledgement, ``on_requeue`` after
+        each message given back, ``on_idle`` about twice a second while the
+        queue is empty (the worker's counters and heartbeat)
     :return: the number of messages acknowledged
     """
     acked = 0
@@ -38,6 +55,7 @@ def consume_once(parameters, queue, prefetch, handle, should_stop, idle_timeout=
             if should_stop():
                 break
             if method is None:
+                on_idle()
                 if idle_timeout and time.monotonic() - idle_since > idle_timeout:
                     break
                 continue
@@ -51,10 +69,12 @@ def consume_once(parameters, queue, prefetch, handle, should_stop, idle_timeout=
                     queue,
                 )
                 channel.basic_nack(method.delivery_tag, requeue=True)
+                on_requeue()
                 time.sleep(HANDLER_FAILURE_PAUSE)
                 continue
             channel.basic_ack(method.delivery_tag)
             acked += 1
+            on_ack()
         channel.cancel()
     finally:
         if connection.is_open:
@@ -63,14 +83,15 @@ def consume_once(parameters, queue, prefetch, handle, should_stop, idle_timeout=
 
 
 def consume_forever(
-    parameters, queue, prefetch, handle, should_stop, idle_timeout=None
+    parameters, queue, prefetch, handle, should_stop, idle_timeout=None, **hooks
 ):
-    """:func:`consume_once`, reconnecting after a lost connection."""
+    """:func:`consume_once` (``hooks``: its ``on_*`` callbacks), reconnecting
+    after a lost connection."""
     total = 0
     while not should_stop():
         try:
             total += consume_once(
-                parameters, queue, prefetch, handle, should_stop, idle_timeout
+                parameters, queue, prefetch, handle, should_stop, idle_timeout, **hooks
             )
             if idle_timeout:
                 return total

@@ -15,16 +15,23 @@ message before the next.
 """
 
 import logging
+import re
 import ssl
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-import certifi
 import pika
 import pika.exceptions
+from pika.adapters.utils.connection_workflow import (
+    AMQPConnectionWorkflowFailed,
+    AMQPConnectorPhaseErrorBase,
+)
+
+from . import tls as tls_tools
 
 NO_ROUTE = 312
+_SSL_REASON = re.compile(r"\[SSL: \w+\] ([^(]+)")
 
 # pika logs a refused connection as seven ERROR lines; the relay records
 # every failure on the delivery attempt instead. An administrator who set
@@ -76,17 +83,15 @@ def check_url(url):
         raise ValueError("the broker URL has no host")
 
 
-def connection_parameters(url, tls_verify=True, timeout=10.0, name=None):
-    """``pika.URLParameters`` for ``url``: TLS with certifi's CA bundle for
-    ``amqps://`` (certificate and host name checked unless ``tls_verify`` is
-    off), one connection attempt, bounded socket and handshake timeouts."""
+def connection_parameters(url, tls=None, timeout=10.0, name=None):
+    """``pika.URLParameters`` for ``url``: for ``amqps://``, TLS per ``tls``
+    (a :class:`~.tls.TlsSettings`; by default certifi's CA bundle with the
+    certificate and host name checked), one connection attempt, bounded
+    socket and handshake timeouts."""
     check_url(url)
     parameters = pika.URLParameters(url)
     if urlsplit(url).scheme == "amqps":
-        context = ssl.create_default_context(cafile=certifi.where())
-        if not tls_verify:
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
+        context = tls_tools.client_context(tls or tls_tools.TlsSettings())
         parameters.ssl_options = pika.SSLOptions(context, urlsplit(url).hostname)
     parameters.connection_attempts = 1
     parameters.socket_timeout = timeout
@@ -253,7 +258,34 @@ def publish_batch(parameters, exchange, messages, timeout=30.0, window=1000):
 
 
 def _reason(error):
+    """A readable sentence for a broker or network error: pika's connection
+    workflow wrappers are unwrapped down to the cause, TLS failures named.
+
+    >>> _reason(ssl.SSLCertVerificationError(1, "certificate verify failed"))
+    "TLS: the broker's certificate was refused (certificate verify failed)"
+    """
+    while True:
+        if isinstance(error, AMQPConnectionWorkflowFailed) and error.exceptions:
+            error = error.exceptions[-1]
+        elif isinstance(error, AMQPConnectorPhaseErrorBase) and error.exception:
+            error = error.exception
+        else:
+            break
+    if isinstance(error, ssl.SSLCertVerificationError):
+        detail = getattr(error, "verify_message", None) or error.strerror or error
+        return f"TLS: the broker's certificate was refused ({detail})"[:300]
+    if isinstance(error, ssl.SSLError):
+        return f"TLS: {error.reason or error.strerror or error}"[:300]
     text = str(error) or repr(error)
+    if isinstance(error, pika.exceptions.AMQPConnectionError) and "SSL" in text:
+        # TLS 1.3: a refused client certificate ends the stream after the
+        # client's side of the handshake completed (pika reports it as text)
+        found = _SSL_REASON.search(text)
+        text = (
+            "TLS: the broker closed the encrypted connection "
+            f"({found.group(1).strip() if found else 'end of stream'}): does it "
+            "require a client certificate, or refuse this one?"
+        )
     if text in ("", "()"):
         text = type(error).__name__
     return text[:300]
