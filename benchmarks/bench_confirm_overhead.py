@@ -90,7 +90,9 @@ def confirm_each(registry, order_ids):
 def configure(registry, mode, receiver_url, native_url):
     with environment(registry) as env:
         subscriptions = env["integration.subscription"]
-        subscriptions.search([]).write({"state": "paused"})
+        # disabled, not paused: a paused subscription still gets its deliveries
+        # (sent when resumed), so "none" would not be none
+        subscriptions.search([]).write({"state": "disabled"})
         automations = env["base.automation"].with_context(active_test=False)
         automations.search([("name", "=like", "Bench native webhook%")]).write(
             {"active": False}

@@ -1,5 +1,6 @@
 from odoo.tests import tagged
 
+from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .common import WebhookCase
@@ -104,3 +105,62 @@ class TestFanOut(WebhookCase):
             nobodys = self.emit("nobody's")
         self.assertEqual(own.delivery_ids.event_id, mine | nobodys)
         self.assertEqual(internal.delivery_ids.event_id, mine | theirs | nobodys)
+
+    def test_drain_jobs_are_stored_as_queue_job_stores_them(self):
+        """Without trap_jobs(): the jobs written in bulk are queue_job's own
+        (it loads them, runs them, dedupes them by identity key)."""
+        first = self.subscribe(name="A")
+        second = self.subscribe(name="B")
+        jobs = self.env["queue.job"]
+        before = jobs.search([])
+        self.emit()
+        self.emit("again")  # same transaction: the same two jobs
+        created = jobs.search([]) - before
+        self.assertEqual(len(created), 2)
+        self.assertEqual(set(created.mapped("records")), {first, second})
+        self.env.cr.execute("SELECT txid_current()")
+        txid = self.env.cr.fetchone()[0]
+        for job in created:
+            subscription = job.records
+            self.assertEqual(
+                job.identity_key,
+                f"integration_webhook.drain-{subscription.id}-tx-{txid}",
+            )
+            self.assertEqual(
+                (job.state, job.channel, job.method_name, job.model_name),
+                ("pending", "root.integration_webhook", "_drain", subscription._name),
+            )
+            self.assertEqual(job.name, f"Webhooks to {subscription.name}")
+            self.assertEqual((job.max_retries, job.priority, job.eta), (0, 10, False))
+            self.assertEqual(
+                job.job_function_id.name, "<integration.subscription>._drain"
+            )
+            self.assertEqual(job.user_id, self.env.user)
+            self.assertEqual(job.company_id, self.env.company)
+            self.assertEqual(
+                job.dependencies, {"depends_on": [], "reverse_depends_on": []}
+            )
+        # the runner's side: queue_job loads the row into the job it runs
+        # (running it here would open a cursor of its own: allow_commit)
+        loaded = Job.load(self.env, created[0].uuid)
+        self.assertEqual(loaded.recordset, created[0].records)
+        self.assertEqual(
+            (loaded.method_name, loaded.args, loaded.kwargs), ("_drain", (), {})
+        )
+        self.assertEqual(loaded.identity_key, created[0].identity_key)
+        self.assertTrue(loaded.job_config.allow_commit)
+
+    def test_a_job_rolled_back_in_a_savepoint_is_enqueued_again(self):
+        """The identity keys are read from the database, not remembered: a
+        job undone with its savepoint does not leave the next delivery
+        without its drain."""
+        subscription = self.subscribe()
+        jobs = self.env["queue.job"]
+        before = jobs.search([])
+        with self.assertRaises(ZeroDivisionError), self.env.cr.savepoint():
+            self.emit()
+            self.assertEqual(len(jobs.search([]) - before), 1)
+            raise ZeroDivisionError
+        self.assertFalse(jobs.search([]) - before)
+        self.emit("kept")
+        self.assertEqual((jobs.search([]) - before).records, subscription)
