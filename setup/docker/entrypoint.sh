@@ -59,8 +59,9 @@ db_host = $DB_HOST
 db_port = $DB_PORT
 db_user = $DB_USER
 db_password = $DB_PASSWORD
+; this one database by name, no dbfilter: with one, Odoo lists the databases
+; over a new PostgreSQL connection for every API call (no session)
 db_name = $INTEGRATION_DB
-dbfilter = ^$INTEGRATION_DB\$
 list_db = False
 server_wide_modules = base,web,queue_job
 workers = $ODOO_WORKERS

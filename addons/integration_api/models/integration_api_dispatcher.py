@@ -143,6 +143,7 @@ class IntegrationApiDispatcher(models.AbstractModel):
             route=route,
             scopes=key.scopes if key else frozenset(),
             system_code=key.system_code if key else None,
+            company_id=key.company_id if key else None,
             can_defer=route.keep_message,
             prefer=preferences(http.headers.get("Prefer")),
             trace_id=exchange.trace_id,
@@ -449,13 +450,17 @@ class IntegrationApiDispatcher(models.AbstractModel):
         return HttpOutput(stored["status"], headers, stored["body"])
 
     def _api_keep_message(self, route, api_request):
+        company_id = api_request.company_id or api_request.system.company_id.id
         message = (
             self.env["integration.api.message"]
             .sudo()
+            # in the system's company: the defaults are that company's, and
+            # finding the superuser's company (a query) is spared
+            .with_company(company_id)
             .create(
                 {
                     "system_id": api_request.system.id,
-                    "company_id": api_request.system.company_id.id,
+                    "company_id": company_id,
                     "api_key_id": api_request.api_key.id,
                     "route": route.key,
                     "path": api_request.path,

@@ -27,7 +27,8 @@ class IntegrationApiMessage(models.Model):
     _description = "Integration API Message"
     _order = "id desc"
 
-    name = fields.Char(compute="_compute_name", store=True)
+    # precomputed: written with the row, not by an UPDATE after it
+    name = fields.Char(compute="_compute_name", store=True, precompute=True)
     system_id = fields.Many2one(
         "integration.system",
         required=True,

@@ -19,6 +19,8 @@ class ApiRequest:
         ``keep_message=True``, else ``None``
     :param scopes: the scope codes of the key (no query needed)
     :param system_code: the system's code (no query needed)
+    :param company_id: the id of the system's company (no query needed);
+        ``None`` where the request was rebuilt from a kept message
     :param can_defer: the handler may answer ``ApiResult(defer=True)`` and
         leave the work to the route's ``batch_handler``; False when the kept
         message is being processed (queue, reprocess): do the work now
@@ -41,6 +43,7 @@ class ApiRequest:
     route: object = None
     scopes: frozenset = frozenset()
     system_code: str | None = None
+    company_id: int | None = None
     can_defer: bool = False
     prefer: frozenset = frozenset()
     trace_id: str | None = None

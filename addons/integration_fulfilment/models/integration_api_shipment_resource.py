@@ -8,6 +8,24 @@ from ..tools.milestones import RANKS, decode_attachment, parse_time
 POD_TYPES = ("image/png", "image/jpeg", "application/pdf")
 POD_MAX_BYTES_PARAM = "integration_fulfilment.pod_max_bytes"
 POD_MAX_BYTES = 1024 * 1024
+VIEW_FIELDS = [
+    "name",
+    "sale_id",
+    "state",
+    "integration_tracking_status",
+    "integration_tracking_status_at",
+    "integration_eta",
+    "integration_delivered_at",
+    "integration_pod_receiver",
+]
+MILESTONE_VIEW_FIELDS = [
+    "status",
+    "carrier_status",
+    "substatus",
+    "occurred_at",
+    "location",
+    "applied",
+]
 
 
 class IntegrationApiShipmentResource(models.AbstractModel):
@@ -26,7 +44,11 @@ class IntegrationApiShipmentResource(models.AbstractModel):
     @api.model
     def _api_post_event(self, api_request):
         system = api_request.system
-        picking = self._find(system, api_request.path_params["ref"])
+        picking = self._find(
+            system, api_request.path_params["ref"], api_request.company_id
+        )
+        # one read of what recording the milestone and the answer need
+        picking.fetch(VIEW_FIELDS + ["company_id"])
         body = api_request.body
         status = self._status(system, body)
         values = {
@@ -43,13 +65,14 @@ class IntegrationApiShipmentResource(models.AbstractModel):
         milestone, created = picking._integration_record_milestone(
             system, values, pod=pod
         )
+        shipment = self._view(picking)  # reads the new milestone's fields too
         return ApiResult(
             201 if created else 200,
             {
                 "milestone_id": milestone.id,
                 "duplicate": not created,
                 "applied": milestone.applied,
-                "shipment": self._view(picking),
+                "shipment": shipment,
             },
             records=picking,
             reference=picking.name,
@@ -162,17 +185,23 @@ class IntegrationApiShipmentResource(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _api_get(self, api_request):
-        picking = self._find(api_request.system, api_request.path_params["ref"])
+        picking = self._find(
+            api_request.system, api_request.path_params["ref"], api_request.company_id
+        )
         return ApiResult(200, self._view(picking))
 
     @api.model
-    def _find(self, system, ref):
+    def _find(self, system, ref, company_id=None):
         """The outgoing delivery ``ref`` (its id, number or tracking number)
-        of this system; another system's is "not found" (404, not 403)."""
+        of this system; another system's is "not found" (404, not 403).
+
+        :param company_id: the system's company when known
+            (``ApiRequest.company_id``), which spares reading the system
+        """
         Picking = self.env["stock.picking"].sudo()
         domain = [
             ("picking_type_code", "=", "outgoing"),
-            ("company_id", "=", system.company_id.id),
+            ("company_id", "=", company_id or system.company_id.id),
         ]
         candidates = Picking.browse()
         if ref.isdigit() and len(ref) < 10:
@@ -182,7 +211,7 @@ class IntegrationApiShipmentResource(models.AbstractModel):
             if "carrier_tracking_ref" in Picking._fields:
                 by = ["|", ("name", "=", ref), ("carrier_tracking_ref", "=", ref)]
             candidates = Picking.search(domain + by, limit=5)
-        picking = candidates.filtered(lambda p: p._integration_belongs_to(system))[:1]
+        picking = candidates._integration_belonging_to(system)[:1]
         if not picking:
             raise ApiError(
                 404,
@@ -194,7 +223,19 @@ class IntegrationApiShipmentResource(models.AbstractModel):
 
     @api.model
     def _view(self, picking):
+        # only what the view shows: reading one field of a picking would
+        # fetch all of its hundred columns
+        picking.fetch(VIEW_FIELDS)
         order = picking.sale_id
+        milestones = (
+            self.env["integration.shipment.milestone"]
+            .sudo()
+            .search_fetch(
+                [("picking_id", "=", picking.id)],
+                MILESTONE_VIEW_FIELDS,
+                order="occurred_at, id",
+            )
+        )
         return {
             "id": picking.id,
             "name": picking.name,
@@ -216,8 +257,6 @@ class IntegrationApiShipmentResource(models.AbstractModel):
                     "location": milestone.location or None,
                     "applied": milestone.applied,
                 }
-                for milestone in picking.integration_milestone_ids.sorted(
-                    lambda m: (m.occurred_at, m.id)
-                )
+                for milestone in milestones
             ],
         }

@@ -1,6 +1,18 @@
 from odoo import _, fields, models
+from odoo.tools import SQL
 
 from ..tools.milestones import EXCEPTION_STATUSES, STATUSES, milestone_key, next_status
+
+# what a milestone keeps of the values it was recorded from
+MILESTONE_VALUES = (
+    "status",
+    "carrier_status",
+    "substatus",
+    "description",
+    "occurred_at",
+    "location",
+    "eta",
+)
 
 
 class StockPicking(models.Model):
@@ -38,26 +50,56 @@ class StockPicking(models.Model):
         order, or runs its warehouse, or is its carrier (a warehouse or
         carrier mapping of the system names it)."""
         self.ensure_one()
-        picking = self.sudo()
-        order = picking.sale_id or picking.move_ids.sale_line_id.order_id[:1]
-        if order and order.integration_system_id == system:
-            return True
-        Mapping = self.env["integration.mapping"].sudo()
-        records = [picking.picking_type_id.warehouse_id]
-        if "carrier_id" in picking._fields:
-            records.append(picking.carrier_id)
-        return any(
-            record
-            and Mapping.search_count(
-                [
-                    ("system_id", "=", system.id),
-                    ("res_model", "=", record._name),
-                    ("res_id", "=", record.id),
-                ],
-                limit=1,
+        return bool(self._integration_belonging_to(system))
+
+    def _integration_belonging_to(self, system):
+        """The pickings of ``self`` that ``system`` may see and change (see
+        :meth:`_integration_belongs_to`), in the order of ``self``.
+
+        One query for any number of pickings: every API call on a shipment
+        asks it, and through the ORM it read the whole picking, its moves,
+        its operation type and the mappings (five queries and most of a
+        milestone's time). The order is the picking's sales order, else
+        that of its first move with a sale line.
+        """
+        if not self or not system:
+            return self.browse()
+        for model, names in (
+            ("stock.picking", ["sale_id", "picking_type_id", "carrier_id"]),
+            ("stock.move", ["picking_id", "sale_line_id", "sequence"]),
+            ("sale.order.line", ["order_id"]),
+            ("sale.order", ["integration_system_id"]),
+            ("stock.picking.type", ["warehouse_id"]),
+            ("integration.mapping", ["system_id", "res_model", "res_id", "active"]),
+        ):
+            self.env[model].flush_model(names)
+        self.env.cr.execute(
+            SQL(
+                """SELECT p.id FROM stock_picking p
+                    WHERE p.id = ANY(%(ids)s)
+                      AND ((SELECT o.integration_system_id FROM sale_order o
+                             WHERE o.id = COALESCE(p.sale_id, (
+                                   SELECT l.order_id
+                                     FROM stock_move m
+                                     JOIN sale_order_line l ON l.id = m.sale_line_id
+                                    WHERE m.picking_id = p.id
+                                 ORDER BY m.sequence, m.id
+                                    LIMIT 1))) = %(system)s
+                           OR EXISTS (
+                              SELECT 1 FROM integration_mapping mp
+                               WHERE mp.system_id = %(system)s AND mp.active
+                                 AND ((mp.res_model = 'stock.warehouse'
+                                       AND mp.res_id = (
+                                           SELECT t.warehouse_id FROM stock_picking_type t
+                                            WHERE t.id = p.picking_type_id))
+                                   OR (mp.res_model = 'delivery.carrier'
+                                       AND mp.res_id = p.carrier_id))))""",
+                ids=list(self.ids),
+                system=system.id,
             )
-            for record in records
         )
+        found = {row[0] for row in self.env.cr.fetchall()}
+        return self.filtered(lambda picking: picking.id in found)
 
     def _integration_record_milestone(self, system, values, pod=None):
         """Record one milestone; return ``(milestone, created)``.
@@ -74,18 +116,20 @@ class StockPicking(models.Model):
         """
         self.ensure_one()
         picking = self.sudo()
+        # what this needs and the milestone's company, not the whole row
+        picking.fetch(
+            [
+                "company_id",
+                "integration_tracking_status",
+                "integration_tracking_status_at",
+            ]
+        )
         key = milestone_key(
             values["status"],
             values["occurred_at"],
             values.get("carrier_status"),
             values.get("event_id"),
         )
-        Milestone = self.env["integration.shipment.milestone"].sudo()
-        existing = Milestone.search(
-            [("picking_id", "=", picking.id), ("key", "=", key)], limit=1
-        )
-        if existing:
-            return existing, False
         current = (
             (
                 picking.integration_tracking_status,
@@ -96,34 +140,59 @@ class StockPicking(models.Model):
         )
         new = (values["status"], values["occurred_at"])
         moved = next_status(current, new) == new and current != new
-        milestone = Milestone.create(
+        Milestone = self.env["integration.shipment.milestone"].sudo()
+        milestone_id = picking._integration_insert_milestone(
             {
                 "picking_id": picking.id,
+                "company_id": picking.company_id.id,
                 "system_id": system.id,
                 "key": key,
                 "applied": moved,
-                **{
-                    name: values.get(name)
-                    for name in (
-                        "status",
-                        "carrier_status",
-                        "substatus",
-                        "description",
-                        "occurred_at",
-                        "location",
-                        "eta",
-                    )
-                },
+                **{name: values.get(name) for name in MILESTONE_VALUES},
                 "receiver_name": (pod or {}).get("receiver_name"),
             }
         )
+        if milestone_id is None:
+            existing = Milestone.search(
+                [("picking_id", "=", picking.id), ("key", "=", key)], limit=1
+            )
+            return existing, False
+        milestone = Milestone.browse(milestone_id)
         if pod and pod.get("raw"):
             milestone.pod_attachment_id = picking._integration_attach_pod(pod)
-        if values.get("eta") and moved:
-            picking.integration_eta = values["eta"]
         if moved:
-            picking._integration_move_on(milestone, system)
+            picking._integration_move_on(milestone, system, values)
         return milestone, True
+
+    def _integration_insert_milestone(self, values):
+        """Insert one milestone row; its id, or ``None`` when the picking has
+        the same key already (a repeat).
+
+        One statement instead of a search and an ORM ``create``: milestones
+        are only ever appended, and nothing overrides their creation.
+        ``ON CONFLICT DO NOTHING`` makes two repeats sent at the same time
+        safe as well: under Odoo's REPEATABLE READ, the second one fails
+        with a serialization error when the first commits, and Odoo runs it
+        again, when it finds the first and answers it as a repeat.
+        """
+        uid = self.env.uid
+        columns = list(values)
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO integration_shipment_milestone
+                          (%s, create_uid, write_uid, create_date, write_date)
+                   VALUES (%s, %s, %s, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+                   ON CONFLICT (picking_id, key) DO NOTHING
+                   RETURNING id""",
+                SQL(", ").join(SQL.identifier(column) for column in columns),
+                SQL(", ").join(SQL("%s", values[column]) for column in columns),
+                uid,
+                uid,
+            )
+        )
+        row = self.env.cr.fetchone()
+        self.invalidate_recordset(["integration_milestone_ids"])
+        return row[0] if row else None
 
     def _integration_attach_pod(self, pod):
         return (
@@ -140,23 +209,30 @@ class StockPicking(models.Model):
             )
         )
 
-    def _integration_move_on(self, milestone, system):
-        self.write(
-            {
-                "integration_tracking_status": milestone.status,
-                "integration_tracking_status_at": milestone.occurred_at,
-            }
-        )
-        if milestone.status == "delivered":
-            self.write(
-                {
-                    "integration_delivered_at": milestone.occurred_at,
-                    "integration_pod_receiver": milestone.receiver_name,
-                    "integration_pod_attachment_id": milestone.pod_attachment_id.id,
-                }
+    def _integration_move_on(self, milestone, system, values):
+        """The shipment moves on to ``milestone``, recorded from ``values``
+        (see :meth:`_integration_record_milestone`).
+
+        None of the fields written is tracked, so the chatter's tracking is
+        skipped (``mail_notrack``): it read every tracked field of the
+        picking first, for nothing.
+        """
+        vals = {
+            "integration_tracking_status": values["status"],
+            "integration_tracking_status_at": values["occurred_at"],
+        }
+        if values.get("eta"):
+            vals["integration_eta"] = values["eta"]
+        if values["status"] == "delivered":
+            vals.update(
+                integration_delivered_at=milestone.occurred_at,
+                integration_pod_receiver=milestone.receiver_name,
+                integration_pod_attachment_id=milestone.pod_attachment_id.id,
             )
+        self.with_context(mail_notrack=True).write(vals)
+        if values["status"] == "delivered":
             self._integration_emit_delivery_confirmed(milestone)
-        if milestone.status in EXCEPTION_STATUSES:
+        if values["status"] in EXCEPTION_STATUSES:
             labels = dict(milestone._fields["status"]._description_selection(self.env))
             self.env["integration.exception"].report(
                 "business_rule",
