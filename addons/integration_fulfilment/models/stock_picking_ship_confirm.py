@@ -1,10 +1,11 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_compare
 
 from odoo.addons.integration_core.exceptions import BusinessRuleError
 from odoo.addons.integration_core.tools.mapping_codes import normalize_code
 
-from ..tools.ship_confirm import allocate
+from ..tools.ship_confirm import allocate, match_reserved
 
 
 class StockPicking(models.Model):
@@ -124,21 +125,13 @@ class StockPicking(models.Model):
         packages = picking._integration_confirm_packages(payload.get("packages") or [])
         lots = picking._integration_confirm_lots(lines, rows)
         picking._integration_confirm_carrier(system, payload)
-        # the goods are taken from where Odoo reserved them, when it did
-        reserved = {}
-        for move_line in picking.move_line_ids:
-            reserved.setdefault(
-                (move_line.move_id.id, move_line.lot_id.id), move_line.location_id
-            )
-        picking.do_unreserve()
-        picking.env["stock.move.line"].create(
+        picking._integration_confirm_move_lines(
             [
-                picking._integration_confirm_move_line(
+                (
                     move,
                     quantity,
                     lots.get(index),
                     packages.get(lines[index].get("package")),
-                    reserved.get((move.id, lots[index].id if index in lots else False)),
                 )
                 for index, move, quantity in parts
             ]
@@ -183,8 +176,24 @@ class StockPicking(models.Model):
                 picking.date_done = ship_dates[picking.id]
 
     def _integration_confirm_lots(self, lines, rows):
-        """``{row index: stock.lot}`` of the rows of tracked products."""
+        """``{row index: stock.lot}`` of the rows of tracked products (the
+        lots of the message read at once)."""
         Lot = self.env["stock.lot"].sudo()
+        wanted = [
+            (product, lines[index]["lot"])
+            for index, product, _quantity in rows
+            if product.tracking != "none" and lines[index].get("lot")
+        ]
+        known = {}
+        if wanted:
+            for lot in Lot.search(
+                [
+                    ("product_id", "in", [product.id for product, _name in wanted]),
+                    ("name", "in", [name for _product, name in wanted]),
+                    ("company_id", "in", (self.company_id.id, False)),
+                ]
+            ):
+                known.setdefault((lot.product_id, lot.name), lot)
         lots = {}
         for index, product, _quantity in rows:
             name = lines[index].get("lot")
@@ -214,14 +223,7 @@ class StockPicking(models.Model):
                     pointer=f"/lines/{index}/lot",
                     suggested_fix=_("Add the lot to the message, then reprocess."),
                 )
-            lot = Lot.search(
-                [
-                    ("product_id", "=", product.id),
-                    ("name", "=", name),
-                    ("company_id", "in", (self.company_id.id, False)),
-                ],
-                limit=1,
-            )
+            lot = known.get((product, name))
             if not lot:
                 raise BusinessRuleError(
                     _(
@@ -246,16 +248,21 @@ class StockPicking(models.Model):
         a business error.
         """
         Package = self.env["stock.quant.package"].sudo()
-        result = {}
-        for index, values in enumerate(packages):
-            sscc = values["sscc"]
-            package = Package.search(
+        found = {}
+        if packages:
+            for package in Package.search(
                 [
-                    ("name", "=", sscc),
+                    ("name", "in", [values["sscc"] for values in packages]),
                     ("company_id", "in", (self.company_id.id, False)),
                 ],
-                limit=1,
-            )
+                order="id",
+            ):
+                found.setdefault(package.name, package)
+        result = {}
+        to_create = []
+        for index, values in enumerate(packages):
+            sscc = values["sscc"]
+            package = found.get(sscc, Package)
             if package.quant_ids:
                 raise BusinessRuleError(
                     _("The package %s holds goods already.", sscc),
@@ -272,9 +279,11 @@ class StockPicking(models.Model):
             }
             if package:
                 package.write(vals)
+                result[sscc] = package
             else:
-                package = Package.create(vals)
-            result[sscc] = package
+                to_create.append(vals)
+        for package in Package.create(to_create):
+            result[package.name] = package
         return result
 
     def _integration_confirm_carrier(self, system, payload):
@@ -304,6 +313,74 @@ class StockPicking(models.Model):
         ]
         if tracking and "carrier_tracking_ref" in self._fields:
             self.carrier_tracking_ref = ",".join(dict.fromkeys(tracking))
+
+    def _integration_confirm_move_lines(self, parts):
+        """The shipped parts on this delivery's move lines.
+
+        A line Odoo reserved for the part's move and lot takes the part as
+        it is (its bin, its source package): one write per package, and no
+        reservation moves when the quantity is what Odoo reserved. The
+        lines no part takes are unreserved; a part left without one gets a
+        new line, from where Odoo had reserved its goods when it did.
+
+        :param parts: ``[(move, quantity in the product's unit, lot or
+            None, package or None)]``
+        """
+        reserved = {}
+        whole_packages = []  # lines of a package Odoo moves whole: unreserved
+        for move_line in self.move_line_ids:
+            if move_line.state in ("done", "cancel"):
+                continue
+            if move_line.package_level_id:
+                whole_packages.append(move_line)
+                continue
+            key = (move_line.move_id.id, move_line.lot_id.id)
+            reserved.setdefault(key, []).append(move_line)
+        # where Odoo reserved each move's goods (of a lot), for new lines
+        locations = {key: lines[0].location_id for key, lines in reserved.items()}
+        taken, unused = match_reserved(
+            [
+                (index, (move.id, lot.id if lot else False))
+                for index, (move, _quantity, lot, _package) in enumerate(parts)
+            ],
+            reserved,
+        )
+        unused += whole_packages
+        if unused:
+            self.env["stock.move.line"].browse([ml.id for ml in unused]).unlink()
+            self.package_level_ids.filtered(lambda p: not p.move_ids).unlink()
+        writes = {}
+        for index, move_line in taken.items():
+            move, quantity, _lot, package = parts[index]
+            vals = {"result_package_id": package.id if package else False}
+            qty = move.product_id.uom_id._compute_quantity(
+                quantity, move_line.product_uom_id
+            )
+            if float_compare(
+                qty,
+                move_line.quantity,
+                precision_rounding=move_line.product_uom_id.rounding,
+            ):
+                vals["quantity"] = qty
+            vals["picked"] = True
+            group = tuple(vals.items())
+            writes[group] = writes.get(group, []) + [move_line.id]
+        MoveLine = self.env["stock.move.line"]
+        for group, ids in writes.items():
+            MoveLine.browse(ids).write(dict(group))
+        MoveLine.create(
+            [
+                self._integration_confirm_move_line(
+                    move,
+                    quantity,
+                    lot,
+                    package,
+                    locations.get((move.id, lot.id if lot else False)),
+                )
+                for index, (move, quantity, lot, package) in enumerate(parts)
+                if index not in taken
+            ]
+        )
 
     def _integration_confirm_move_line(self, move, quantity, lot, package, location):
         """The values of one done move line, in the move's unit, into the

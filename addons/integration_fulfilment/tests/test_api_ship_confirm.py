@@ -300,6 +300,59 @@ class TestShipConfirmApi(HttpCase):
         self.assertEqual(backorder.state, "done")
         self.assertEqual(picking.sale_id.order_line.mapped("qty_delivered"), [4, 10, 2])
 
+    def assert_reservations_consistent(self, products):
+        """What the quants hold reserved is what open move lines reserve."""
+        for product in products:
+            quants = self.env["stock.quant"].search(
+                [
+                    ("product_id", "=", product.id),
+                    ("location_id.usage", "=", "internal"),
+                ]
+            )
+            lines = self.env["stock.move.line"].search(
+                [
+                    ("product_id", "=", product.id),
+                    ("state", "not in", ("done", "cancel")),
+                ]
+            )
+            self.assertEqual(
+                sum(quants.mapped("reserved_quantity")),
+                sum(lines.mapped("quantity_product_uom")),
+                product.display_name,
+            )
+
+    def test_reserved_move_lines_take_what_was_shipped(self):
+        picking = self.make_picking(desk=4, glue=10, lamp=2)
+        reserved = {ml.product_id: ml for ml in picking.move_line_ids}
+        self.assertEqual(len(reserved), 3)  # one line each, as Odoo reserved
+        other_lot = (self.lot_a | self.lot_b) - reserved[self.glue].lot_id
+        response = self.post(
+            picking,
+            {
+                "shipment_id": "SHP-RESERVED",
+                "packages": [{"sscc": SSCC_A}],
+                "lines": [
+                    {"sku": "3PL-DESK", "quantity": 4, "package": SSCC_A},
+                    # not the lot Odoo reserved: that reservation goes
+                    {"sku": "3PL-GLUE", "quantity": 10, "lot": other_lot.name},
+                    {"sku": "3PL-LAMP", "quantity": 1, "package": SSCC_A},
+                ],
+            },
+        )
+        self.assertEqual(response.status_code, 201, response.text)
+        self.assertEqual(picking.state, "done")
+        # the desk and the lamp shipped on the lines Odoo reserved
+        desk, lamp = reserved[self.desk], reserved[self.lamp]
+        self.assertEqual(desk.move_id.state, "done")
+        self.assertEqual((desk.quantity, desk.result_package_id.name), (4, SSCC_A))
+        self.assertEqual((lamp.quantity, lamp.result_package_id.name), (1, SSCC_A))
+        self.assertFalse(reserved[self.glue].exists())
+        glue = picking.move_line_ids.filtered(lambda ml: ml.product_id == self.glue)
+        self.assertEqual((glue.lot_id, glue.quantity), (other_lot, 10))
+        self.assertEqual(self.glue.with_context(lot_id=other_lot.id).qty_available, 20)
+        self.assertEqual(picking.backorder_ids.move_ids.product_uom_qty, 1)
+        self.assert_reservations_consistent(self.desk | self.glue | self.lamp)
+
     def test_partial_confirm_cancels_the_rest_per_policy(self):
         self.wms.shipment_partial_policy = "cancel"
         picking = self.make_picking(desk=4, glue=0, lamp=2)

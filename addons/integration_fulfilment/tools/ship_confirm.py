@@ -95,3 +95,31 @@ def allocate(rows, demands):
         if remaining > 1e-9:
             over[index] = remaining
     return parts, over
+
+
+def match_reserved(wanted, reserved):
+    """Which reserved move line takes which shipped part.
+
+    A part takes the first line Odoo reserved for its key (its move and
+    lot), each line once; what no part takes is unused. Taking a reserved
+    line as it is spares unreserving it and reserving the same goods again.
+
+    :param wanted: ``[(part index, key)]``, in message order
+    :param reserved: ``{key: [line, ...]}``, each list in Odoo's order
+    :return: ``(taken, unused)``: ``taken`` ``{part index: line}``,
+        ``unused`` the lines left, in key then line order
+
+    >>> match_reserved(
+    ...     [(0, ("m1", None)), (1, ("m1", None)), (2, ("m2", "L1"))],
+    ...     {("m1", None): ["a"], ("m2", "L2"): ["b", "c"]},
+    ... )
+    ({0: 'a'}, ['b', 'c'])
+    >>> match_reserved([(0, "k"), (1, "k")], {"k": ["a", "b", "c"]})
+    ({0: 'a', 1: 'b'}, ['c'])
+    """
+    left = {key: list(lines) for key, lines in reserved.items()}
+    taken = {}
+    for index, key in wanted:
+        if left.get(key):
+            taken[index] = left[key].pop(0)
+    return taken, [line for lines in left.values() for line in lines]
