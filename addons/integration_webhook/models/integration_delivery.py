@@ -3,8 +3,6 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import NamedTuple
 
-from psycopg2.extras import execute_values
-
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
@@ -34,6 +32,11 @@ _ATTEMPT_COLUMNS = (
     "response_excerpt",
     "trace_id",
     "span_id",
+)
+# one VALUES row: the columns above, then create_uid, write_uid and the dates
+_ATTEMPT_ROW = (
+    f"({', '.join(['%s'] * len(_ATTEMPT_COLUMNS))}, %s, %s,"
+    " now() at time zone 'UTC', now() at time zone 'UTC')"
 )
 
 
@@ -250,18 +253,20 @@ class IntegrationDelivery(models.Model):
         return 0
 
     @api.model
-    def _record_results(self, outcomes):
+    def _record_results(self, outcomes, rows=None):
         """Store the attempts and update the deliveries after sending.
 
         :param outcomes: list of ``(delivery, SendResult)``
+        :param rows: what :meth:`_recording_rows` returned for these
+            deliveries before they were sent (a drain reads it once for its
+            batch); read now when not given
 
-        The drain's hot path, so plain SQL: one query reads what the
-        outcomes depend on, one ``INSERT`` stores every attempt and one
-        ``UPDATE`` per distinct change (most successes of a batch share one)
-        updates the deliveries; the ORM then learns what changed (cache,
-        stored fields that depend on these, e.g. inventory freshness). Dead
-        deliveries and delivered replays then go through the ORM: they are
-        few and raise or resolve exceptions.
+        The drain's hot path, so plain SQL in one round trip: one ``INSERT``
+        stores every attempt and one ``UPDATE`` per distinct change (most
+        successes of a batch share one) updates the deliveries; the ORM then
+        learns what changed (cache, stored fields that depend on these, e.g.
+        inventory freshness). Dead deliveries and delivered replays then go
+        through the ORM: they are few and raise or resolve exceptions.
         """
         if not outcomes:
             return
@@ -269,12 +274,13 @@ class IntegrationDelivery(models.Model):
         now = fields.Datetime.now()
         ids = [delivery.id for delivery, _result in outcomes]
         self.flush_model()
-        self.env["integration.event"].flush_model(["uuid", "trace_id"])
-        self.env["integration.subscription"].flush_model(["retry_schedule"])
-        rows = self._recording_rows(ids)
+        self.env["integration.delivery.attempt"].flush_model()
+        if rows is None:
+            rows = self._recording_rows(ids)
         schedules = {}
         attempts = []
         updates = defaultdict(list)
+        dead_ids, replayed_ids = [], []
         for delivery_id, (_delivery, result) in zip(ids, outcomes, strict=True):
             row = rows[delivery_id]
             if row.retry_schedule not in schedules:
@@ -298,14 +304,20 @@ class IntegrationDelivery(models.Model):
                 row.replay_count,
                 number,
             )
-            final = change.get("state") in outcome_tools.ENDED
+            state = change.get("state")
+            if state == "dead":
+                dead_ids.append(delivery_id)
+            elif state == "delivered" and row.replay_count:
+                replayed_ids.append(delivery_id)
             attempts.append(
                 (
                     delivery_id,
                     number,
                     result.status,
                     result.duration_ms,
-                    outcome_tools.attempt_outcome(result, final),
+                    outcome_tools.attempt_outcome(
+                        result, final=state in outcome_tools.ENDED
+                    ),
                     result.error or None,
                     result.excerpt or None,
                     trace_id,
@@ -315,28 +327,23 @@ class IntegrationDelivery(models.Model):
             change["last_status_code"] = result.status
             change["last_error"] = result.error[:500] if result.error else None
             updates[tuple(sorted(change.items()))].append(delivery_id)
-        self._insert_attempts(attempts)
-        changed = self._update_recorded(updates)
+        changed = self._write_recorded(attempts, updates)
         deliveries = self.browse(ids)
         deliveries.invalidate_recordset([*changed, "attempt_count", "attempt_ids"])
         deliveries.modified([*changed, "attempt_count"])
-        dead_ids = {
-            delivery_id
-            for items, group in updates.items()
-            if ("state", "dead") in items
-            for delivery_id in group
-        }
-        for delivery in deliveries.filtered(lambda d: d.id in dead_ids):
+        for delivery in self.browse(dead_ids):
             delivery._report_dead()
-        replayed = deliveries.filtered(
-            lambda d: d.state == "delivered" and d.replay_count
-        )
-        if replayed:
+        if replayed_ids:
+            replayed = self.browse(replayed_ids)
             self.env["integration.exception"].resolve_for(replayed)
             replayed._resolve_dead_exceptions()
 
     def _recording_rows(self, ids):
-        """What recording an outcome needs of each delivery, in one query."""
+        """What recording an outcome needs of each delivery, in one query:
+        ``{id: _RecordingRow}``."""
+        self.flush_model(["attempt_count", "replay_count", "is_test"])
+        self.env["integration.event"].flush_model(["uuid", "trace_id"])
+        self.env["integration.subscription"].flush_model(["retry_schedule"])
         self.env.cr.execute(
             """
             SELECT d.id, COALESCE(d.attempt_count, 0), COALESCE(d.replay_count, 0),
@@ -347,38 +354,37 @@ class IntegrationDelivery(models.Model):
               JOIN integration_event e ON e.id = d.event_id
              WHERE d.id = ANY(%s)
             """,
-            (ids,),
+            (list(ids),),
         )
         return {row[0]: _RecordingRow(*row) for row in self.env.cr.fetchall()}
 
-    def _insert_attempts(self, attempts):
-        """One ``INSERT`` for the attempts (tuples in ``_ATTEMPT_COLUMNS`` order)."""
-        uid = self.env.uid
-        execute_values(
-            self.env.cr._obj,
-            f"""
-            INSERT INTO integration_delivery_attempt
-                   ({", ".join(_ATTEMPT_COLUMNS)},
-                    create_uid, write_uid, create_date, write_date)
-            VALUES %s
-            """,
-            attempts,
-            template=f"({', '.join(['%s'] * len(_ATTEMPT_COLUMNS))}, {uid}, {uid},"
-            " now() at time zone 'UTC', now() at time zone 'UTC')",
-            page_size=1000,
-        )
+    def _write_recorded(self, attempts, updates):
+        """The attempts' ``INSERT`` (tuples in ``_ATTEMPT_COLUMNS`` order) and
+        one ``UPDATE`` of the deliveries per distinct change, sent to the
+        database as one statement list: one round trip.
 
-    def _update_recorded(self, updates):
-        """One ``UPDATE`` per distinct change; returns the field names written."""
+        :return: the delivery field names written
+        """
+        cr = self.env.cr
+        uid = self.env.uid
+        statements = [
+            SQL(
+                """
+                INSERT INTO integration_delivery_attempt
+                       (%s, create_uid, write_uid, create_date, write_date)
+                VALUES %s
+                """,
+                SQL(", ").join(SQL.identifier(name) for name in _ATTEMPT_COLUMNS),
+                SQL(", ").join(
+                    SQL(_ATTEMPT_ROW, *attempt, uid, uid) for attempt in attempts
+                ),
+            )
+        ]
         written = set()
         for items, delivery_ids in updates.items():
             change = dict(items)
             written.update(change)
-            assignments = SQL(", ").join(
-                SQL("%s = %s", SQL.identifier(name), value)
-                for name, value in change.items()
-            )
-            self.env.cr.execute(
+            statements.append(
                 SQL(
                     """
                     UPDATE integration_delivery
@@ -386,11 +392,15 @@ class IntegrationDelivery(models.Model):
                            write_uid = %s, write_date = now() at time zone 'UTC'
                      WHERE id = ANY(%s)
                     """,
-                    assignments,
-                    self.env.uid,
+                    SQL(", ").join(
+                        SQL("%s = %s", SQL.identifier(name), value)
+                        for name, value in change.items()
+                    ),
+                    uid,
                     delivery_ids,
                 )
             )
+        cr.execute(SQL(";").join(statements))
         return written
 
     def _resolve_dead_exceptions(self):

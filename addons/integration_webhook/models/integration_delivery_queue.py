@@ -3,7 +3,7 @@
 One drain per subscription at a time (a session advisory lock): it claims
 up to *batch size* due deliveries, posts them as a sliding window of
 *parallel requests* over keep-alive connections, and records the outcomes
-as they come, committing them every *parallel requests* results. A crash
+as they come, committing them while the next requests are in flight. A crash
 (a killed worker, a PostgreSQL restart) thus sends again only what was in
 flight or not yet committed, at most twice the parallelism, never the
 whole batch. Before it ends the drain enqueues the job that sends what is
@@ -244,9 +244,10 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         keep-alive connections; stop when the circuit opens, the endpoint is
         gone or the time budget is spent.
 
-        Outcomes are recorded and committed every ``max_in_flight`` results:
-        what a crash makes us send again is what was in flight plus the
-        results not yet committed, fewer than twice the parallelism.
+        Outcomes are recorded and committed as they come back, while the
+        next requests are in flight (``on_idle``): what a crash makes us
+        send again is what was in flight plus the results not yet committed,
+        at most twice the parallelism.
 
         :return: the number of requests sent
         """
@@ -266,16 +267,23 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         # the ORM cache, and reading the batch again after every chunk would
         # cost more than the sending.
         deliveries._prefetch_for_sending()
+        base_url = deliveries.event_id[:1].get_base_url()
         items = [
-            (delivery.id, delivery.event_id.to_cloudevent(), delivery.message_id)
+            (
+                delivery.id,
+                delivery.event_id.to_cloudevent(base_url),
+                delivery.message_id,
+            )
             for delivery in deliveries
         ]
+        # what recording needs, read once: a drain sends each delivery once
+        rows = delivery_model._recording_rows(deliveries.ids)
         extra = subscription._extra_headers()
         traceparents = {delivery.id: delivery._traceparent() for delivery in deliveries}
         style = subscription.payload_style
         hmac_secrets, ed_keys = signing
         threshold, cooldown = subscription.failure_threshold, subscription.cooldown
-        chunk_size = parallel = subscription.max_in_flight
+        parallel = subscription.max_in_flight
         url, timeout, rate_limit = (
             subscription.target_url,
             subscription.timeout,
@@ -303,7 +311,8 @@ class IntegrationDeliveryQueue(models.AbstractModel):
                 [delivery_id for delivery_id, _result in unrecorded]
             )
             delivery_model._record_results(
-                list(zip(chunk, [result for _id, result in unrecorded], strict=True))
+                list(zip(chunk, [result for _id, result in unrecorded], strict=True)),
+                rows=rows,
             )
             unrecorded.clear()
 
@@ -318,16 +327,30 @@ class IntegrationDeliveryQueue(models.AbstractModel):
                 threshold,
                 cooldown,
             )
-            if len(unrecorded) >= chunk_size:
-                record()
-                self._commit()
             blocked = circuit_tools.allows(state["circuit"], time.time()) == 0
             in_time = time.monotonic() < deadline
             return result.outcome != "gone" and not blocked and in_time
 
+        def on_idle():
+            """Record and commit what came back while the refilled window is
+            in flight: the more results arrive during one commit, the more
+            the next one takes (group commit), and never more than one
+            window's worth waits uncommitted."""
+            if unrecorded:
+                record()
+                self._commit()
+
         try:
             with sender.SenderPool(parallel, addresses) as pool:
-                pool.run(url, timeout, items, prepare, on_result, rate_limit=rate_limit)
+                pool.run(
+                    url,
+                    timeout,
+                    items,
+                    prepare,
+                    on_result,
+                    rate_limit=rate_limit,
+                    on_idle=on_idle,
+                )
         finally:
             record()
             self._store_circuit(subscription, state["circuit"])
