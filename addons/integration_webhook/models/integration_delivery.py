@@ -51,7 +51,7 @@ class _RecordingRow(NamedTuple):
     event_trace_id: str
 
 
-def _trace_of(event_trace_id, event_uuid, event_id, delivery_id, replay, attempt):
+def attempt_trace(event_trace_id, event_uuid, event_id, delivery_id, replay, attempt):
     """``(trace id, span id)`` of a delivery's attempt number ``attempt``.
 
     The trace is the one of the request that caused the event, else the
@@ -192,9 +192,9 @@ class IntegrationDelivery(models.Model):
         )
 
     def _trace(self):
-        """``(trace id, span id)`` of the next attempt (see :func:`_trace_of`)."""
+        """``(trace id, span id)`` of the next attempt (see :func:`attempt_trace`)."""
         event = self.event_id
-        return _trace_of(
+        return attempt_trace(
             event.trace_id,
             event.uuid,
             event.id,
@@ -224,24 +224,6 @@ class IntegrationDelivery(models.Model):
             connection.close()
         self._record_results([(self, result)])
         return result
-
-    def _prefetch_for_sending(self):
-        """Load the batch and its events in a few queries instead of one each."""
-        self.fetch(["event_id", "subscription_id", "attempt_count", "replay_count"])
-        self.event_id.fetch(
-            [
-                "uuid",
-                "type",
-                "version",
-                "source",
-                "subject",
-                "time",
-                "data",
-                "sequence",
-                "correlation_id",
-                "trace_id",
-            ]
-        )
 
     def _fail_unsent(self, error):
         """Count an attempt that could not even be made (retried later).
@@ -296,7 +278,7 @@ class IntegrationDelivery(models.Model):
                 now,
                 now_ts,
             )
-            trace_id, span_id = _trace_of(
+            trace_id, span_id = attempt_trace(
                 row.event_trace_id,
                 row.event_uuid,
                 row.event_id,

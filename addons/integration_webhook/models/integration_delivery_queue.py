@@ -24,11 +24,13 @@ from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 from odoo import api, fields, models
 
 from odoo.addons.integration_core.tools import pg
+from odoo.addons.integration_core.tools.trace_context import make as make_traceparent
 from odoo.addons.integration_core.tools.url_safety import UnsafeTargetError
 
 from ..tools import circuit as circuit_tools
 from ..tools import sender
 from ..tools.request_builder import build_request
+from .integration_delivery import attempt_trace
 
 _logger = logging.getLogger(__name__)
 
@@ -263,23 +265,33 @@ class IntegrationDeliveryQueue(models.AbstractModel):
             return deliveries._fail_unsent(
                 "no valid signing secret: use Rotate secret on the subscription"
             )
-        # Everything sending needs, read now as plain data: a commit clears
-        # the ORM cache, and reading the batch again after every chunk would
-        # cost more than the sending.
-        deliveries._prefetch_for_sending()
-        base_url = deliveries.event_id[:1].get_base_url()
-        items = [
-            (
-                delivery.id,
-                delivery.event_id.to_cloudevent(base_url),
-                delivery.message_id,
-            )
-            for delivery in deliveries
-        ]
+        # Everything sending needs, read now as plain data in two queries: a
+        # commit clears the ORM cache, and reading the batch again after
+        # every chunk would cost more than the sending.
         # what recording needs, read once: a drain sends each delivery once
         rows = delivery_model._recording_rows(deliveries.ids)
+        envelopes = (
+            self.env["integration.event"]
+            .browse([row.event_id for row in rows.values()])
+            ._cloudevents()
+        )
+        items = []
+        traceparents = {}
+        for delivery_id in deliveries.ids:
+            row = rows[delivery_id]
+            envelope = envelopes[row.event_id]
+            items.append((delivery_id, envelope, f"msg_{envelope['id']}"))
+            traceparents[delivery_id] = make_traceparent(
+                *attempt_trace(
+                    row.event_trace_id,
+                    row.event_uuid,
+                    row.event_id,
+                    delivery_id,
+                    row.replay_count,
+                    row.attempt_count + 1,
+                )
+            )
         extra = subscription._extra_headers()
-        traceparents = {delivery.id: delivery._traceparent() for delivery in deliveries}
         style = subscription.payload_style
         hmac_secrets, ed_keys = signing
         threshold, cooldown = subscription.failure_threshold, subscription.cooldown
