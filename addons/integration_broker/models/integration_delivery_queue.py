@@ -1,4 +1,5 @@
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from odoo import models
 from odoo.exceptions import UserError
@@ -13,15 +14,18 @@ from ..tools import publisher
 from ..tools.amqp_message import build_message, routing_key
 from ..tools.traceparent import continue_trace
 
+CLOSED = circuit_tools.Circuit()
+
 
 class IntegrationDeliveryQueue(models.AbstractModel):
     _inherit = "integration.delivery.queue"
 
     def _send_rabbitmq(self, subscription, deliveries, circuit):
         """Publish the deliveries to the subscription's exchange, one confirm
-        window at a time: publish the window, wait for the broker's confirms,
-        record the outcomes and commit, then the next window. A crash thus
-        publishes again at most one window, with the same ``message_id``.
+        window at a time: while the broker confirms one window (a thread of
+        its own), the outcomes of the previous one are recorded and
+        committed. A crash thus publishes again at most two windows (the one
+        in flight and the one being recorded), with the same ``message_id``.
 
         :return: the number of deliveries published (confirmed or not)
         """
@@ -31,77 +35,104 @@ class IntegrationDeliveryQueue(models.AbstractModel):
             parameters = connection._parameters(name=f"odoo relay {subscription.name}")
         except (UserError, ValueError) as exc:
             return deliveries._fail_unsent(f"broker connection unusable: {exc}")
-        deliveries._prefetch_for_sending()
-        events = deliveries.event_id
-        has_trace = "trace_id" in events._fields  # set by the tracing module
         template = subscription.broker_routing_key or "{type}"
         style = subscription.payload_style
-        items = []
-        for delivery in deliveries:
-            event = delivery.event_id
-            envelope = event.to_cloudevent()
-            trace_id = event.trace_id if has_trace else None
-            body, properties = build_message(
-                envelope, style, continue_trace(trace_id, envelope["id"])
+        base_url = deliveries[:1].event_id.get_base_url()
+
+        # what recording needs, read once: a drain publishes each delivery once
+        rows = delivery_model._recording_rows(deliveries.ids)
+
+        def prepare(delivery_ids):
+            """The window's messages, read in one query, built while the
+            previous window is published."""
+            events = self.env["integration.event"].browse(
+                [rows[delivery_id].event_id for delivery_id in delivery_ids]
             )
-            items.append(
-                (delivery.id, (routing_key(template, envelope), body, properties))
-            )
+            envelopes = events._cloudevents(base_url)
+            items = []
+            for delivery_id in delivery_ids:
+                row = rows[delivery_id]
+                envelope = envelopes[row.event_id]
+                body, properties = build_message(
+                    envelope,
+                    style,
+                    continue_trace(row.event_trace_id, envelope["id"]),
+                )
+                items.append(
+                    (delivery_id, (routing_key(template, envelope), body, properties))
+                )
+            return items
+
         exchange, timeout = subscription.broker_exchange or "", subscription.timeout
         window, threshold = subscription.broker_window, subscription.failure_threshold
         cooldown = subscription.cooldown
         deadline = time.monotonic() + DRAIN_TIME_BUDGET
+        ids = deliveries.ids
+        windows = [ids[start : start + window] for start in range(0, len(ids), window)]
         sent = 0
         unroutable = None
-        try:
-            for start in range(0, len(items), window):
-                chunk = items[start : start + window]
-                results = publisher.publish_batch(
-                    parameters,
-                    exchange,
-                    [message for _id, message in chunk],
-                    timeout,
-                    window,
-                )
-                sent += len(chunk)
-                outcomes = []
-                # one recordset: reading what recording needs is one query
-                # for the window, not one per delivery (a commit cleared the cache)
-                records = delivery_model.browse(
-                    [delivery_id for delivery_id, _m in chunk]
-                )
-                for delivery, result in zip(records, results, strict=True):
-                    outcomes.append(
-                        (
-                            delivery,
-                            SendResult(
-                                result.outcome,
-                                duration_ms=result.duration_ms,
-                                error=result.error,
-                            ),
-                        )
+
+        def publish(chunk):
+            return publisher.publish_batch(
+                parameters,
+                exchange,
+                [message for _id, message in chunk],
+                timeout,
+                window,
+            )
+
+        with ThreadPoolExecutor(1, thread_name_prefix="broker-relay") as relay:
+            try:
+                chunk = prepare(windows[0]) if windows else []
+                upcoming = relay.submit(publish, chunk) if chunk else None
+                for index in range(len(windows)):
+                    following = (
+                        prepare(windows[index + 1]) if index + 1 < len(windows) else []
                     )
-                    # an unroutable message is the subscriber's set-up, not
-                    # the broker failing: it does not open the circuit
-                    if not result.unroutable:
-                        circuit = circuit_tools.after_result(
-                            circuit,
-                            result.outcome == "success",
-                            time.time(),
-                            threshold,
-                            cooldown,
+                    results = upcoming.result()
+                    sent += len(chunk)
+                    outcomes = []
+                    for (delivery_id, _message), result in zip(
+                        chunk, results, strict=True
+                    ):
+                        outcomes.append(
+                            (
+                                delivery_model.browse(delivery_id),
+                                SendResult(
+                                    result.outcome,
+                                    duration_ms=result.duration_ms,
+                                    error=result.error,
+                                ),
+                            )
                         )
-                    elif unroutable is None:
-                        unroutable = result.error
-                delivery_model._record_results(outcomes)
-                if unroutable:
-                    subscription._report_unroutable(unroutable)
-                elif any(result.outcome == "success" for result in results):
-                    subscription._resolve_unroutable()
-                self._commit()
-                blocked = circuit_tools.allows(circuit, time.time()) == 0
-                if blocked or time.monotonic() > deadline:
-                    break
-        finally:
-            self._store_circuit(subscription, circuit)
+                        if result.outcome == "success" and circuit == CLOSED:
+                            continue  # nothing changes: most of a window
+                        # an unroutable message is the subscriber's set-up, not
+                        # the broker failing: it does not open the circuit
+                        if not result.unroutable:
+                            circuit = circuit_tools.after_result(
+                                circuit,
+                                result.outcome == "success",
+                                time.time(),
+                                threshold,
+                                cooldown,
+                            )
+                        elif unroutable is None:
+                            unroutable = result.error
+                    blocked = circuit_tools.allows(circuit, time.time()) == 0
+                    upcoming = None
+                    if following and not blocked and time.monotonic() < deadline:
+                        # the next window goes out while this one is recorded
+                        upcoming = relay.submit(publish, following)
+                    delivery_model._record_results(outcomes, rows=rows)
+                    if unroutable:
+                        subscription._report_unroutable(unroutable)
+                    elif any(result.outcome == "success" for result in results):
+                        subscription._resolve_unroutable()
+                    self._commit()
+                    if upcoming is None:
+                        break
+                    chunk = following
+            finally:
+                self._store_circuit(subscription, circuit)
         return sent

@@ -42,8 +42,9 @@ class IntegrationSubscription(models.Model):
         string="Confirm window",
         default=500,
         help="Messages published before waiting for the broker's confirms; "
-        "outcomes are committed after each window, so a crash publishes "
-        "again at most this many (with the same message_id).",
+        "each window's outcomes are committed while the next one is "
+        "published, so a crash publishes again at most twice this many "
+        "(with the same message_id).",
     )
 
     @api.onchange("transport")

@@ -40,6 +40,15 @@ class TestAvailabilityWebhooks(InventoryCase, WebhookCase):
         self.assertEqual(own_events.system_id, self.system)
         self.assertEqual(other.delivery_ids.event_id.system_id, self.other)
         self.assertFalse(own_events & other.delivery_ids.event_id)
+        # the stock change half a minute before the drain: freshness must show it
+        own.delivery_ids.flush_recordset()
+        self.env.cr.execute(
+            "UPDATE integration_delivery"
+            "   SET stock_changed_at = stock_changed_at - interval '30 seconds'"
+            " WHERE id IN %s",
+            (tuple(own.delivery_ids.ids),),
+        )
+        own.delivery_ids.invalidate_recordset(["stock_changed_at"])
         self.drain(own)
         self.assertTrue(self.receiver.received)
         payloads = [
@@ -56,4 +65,16 @@ class TestAvailabilityWebhooks(InventoryCase, WebhookCase):
         )[:1]
         self.assertEqual(delivery.state, "delivered")
         self.assertTrue(delivery.stock_changed_at)
-        self.assertGreaterEqual(delivery.freshness_seconds, 0.0)
+        # stored in the database, from the delivered_at the drain recorded
+        delivery.env.flush_all()
+        self.env.cr.execute(
+            "SELECT freshness_seconds, delivered_at, stock_changed_at"
+            "  FROM integration_delivery WHERE id = %s",
+            (delivery.id,),
+        )
+        stored, delivered_at, changed_at = self.env.cr.fetchone()
+        self.assertTrue(delivered_at)
+        self.assertGreaterEqual(stored, 29.0)
+        self.assertAlmostEqual(
+            stored, max(0.0, (delivered_at - changed_at).total_seconds()), places=3
+        )

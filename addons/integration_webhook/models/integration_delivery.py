@@ -1,9 +1,11 @@
 import time
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import timedelta
+from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 from odoo.addons.integration_core.models.integration_exception import OPEN_STATES
 from odoo.addons.integration_core.tools.params import config_param
@@ -13,12 +15,56 @@ from odoo.addons.integration_core.tools.trace_context import (
     span_id_for,
 )
 
+from ..tools import outcome as outcome_tools
 from ..tools import retry as retry_tools
 from ..tools import sender
 from ..tools.pretty import pretty_json
 from ..tools.request_builder import build_body, build_request
 
-EPOCH = datetime(1970, 1, 1)
+# the attempt's columns that recording writes, in the order of its tuples
+_ATTEMPT_COLUMNS = (
+    "delivery_id",
+    "number",
+    "status_code",
+    "duration_ms",
+    "outcome",
+    "error",
+    "response_excerpt",
+    "trace_id",
+    "span_id",
+)
+# one VALUES row: the columns above, then create_uid, write_uid and the dates
+_ATTEMPT_ROW = (
+    f"({', '.join(['%s'] * len(_ATTEMPT_COLUMNS))}, %s, %s,"
+    " now() at time zone 'UTC', now() at time zone 'UTC')"
+)
+
+
+class _RecordingRow(NamedTuple):
+    id: int
+    attempt_count: int
+    replay_count: int
+    is_test: bool
+    retry_schedule: str
+    event_id: int
+    event_uuid: str
+    event_trace_id: str
+
+
+def attempt_trace(event_trace_id, event_uuid, event_id, delivery_id, replay, attempt):
+    """``(trace id, span id)`` of a delivery's attempt number ``attempt``.
+
+    The trace is the one of the request that caused the event, else the
+    event's own (its UUID's 32 hex digits: stable across retries). The span
+    id is derived from the delivery, its replay and the attempt, so the
+    header sent and the attempt recorded agree.
+    """
+    trace_id = event_trace_id
+    if not is_trace_id(trace_id):
+        trace_id = (event_uuid or "").replace("-", "").lower()
+    if not is_trace_id(trace_id):  # an event id that is not a UUID
+        trace_id = span_id_for("event", event_id) * 2
+    return trace_id, span_id_for("delivery", delivery_id, replay, attempt)
 
 
 class IntegrationDelivery(models.Model):
@@ -146,23 +192,16 @@ class IntegrationDelivery(models.Model):
         )
 
     def _trace(self):
-        """``(trace id, span id)`` of the next attempt.
-
-        The trace is the one of the request that caused the event, else the
-        event's own (its UUID's 32 hex digits: stable across retries). The
-        span id is derived from the delivery and the attempt, so the header
-        sent and the attempt recorded agree.
-        """
+        """``(trace id, span id)`` of the next attempt (see :func:`attempt_trace`)."""
         event = self.event_id
-        trace_id = event.trace_id
-        if not is_trace_id(trace_id):
-            trace_id = (event.uuid or "").replace("-", "").lower()
-        if not is_trace_id(trace_id):  # an event id that is not a UUID
-            trace_id = span_id_for("event", event.id) * 2
-        span_id = span_id_for(
-            "delivery", self.id, self.replay_count, self.attempt_count + 1
+        return attempt_trace(
+            event.trace_id,
+            event.uuid,
+            event.id,
+            self.id,
+            self.replay_count,
+            self.attempt_count + 1,
         )
-        return trace_id, span_id
 
     def _traceparent(self):
         return make(*self._trace())
@@ -186,71 +225,6 @@ class IntegrationDelivery(models.Model):
         self._record_results([(self, result)])
         return result
 
-    def _prefetch_for_sending(self):
-        """Load the batch and its events in a few queries instead of one each."""
-        self.fetch(["event_id", "subscription_id", "attempt_count", "replay_count"])
-        self.event_id.fetch(
-            [
-                "uuid",
-                "type",
-                "version",
-                "source",
-                "subject",
-                "time",
-                "data",
-                "sequence",
-                "correlation_id",
-                "trace_id",
-            ]
-        )
-
-    def _attempt_vals(self, result, final=False):
-        """:param final: the delivery ends with this attempt (dead, or a test)"""
-        outcome = "failed" if final and result.outcome == "retry" else result.outcome
-        trace_id, span_id = self._trace()
-        return {
-            "trace_id": trace_id,
-            "span_id": span_id,
-            "delivery_id": self.id,
-            "number": self.attempt_count + 1,
-            "status_code": result.status,
-            "duration_ms": result.duration_ms,
-            "outcome": outcome,
-            "error": result.error,
-            "response_excerpt": result.excerpt,
-        }
-
-    def _result_vals(self, result, now, now_ts):
-        """What an attempt changes on this delivery: delivered, retry later or dead.
-
-        :param now: the moment as a Datetime value (whole seconds)
-        :param now_ts: the same moment as epoch seconds, not rounded: a retry
-            is due no earlier than its delay after it
-        """
-        attempts = self.attempt_count + 1
-        vals = {
-            "attempt_count": attempts,
-            "last_status_code": result.status,
-            "last_error": result.error[:500] if result.error else False,
-        }
-        if result.outcome == "success":
-            vals.update(state="delivered", delivered_at=now, next_attempt_at=False)
-        elif result.outcome == "gone":
-            vals.update(state="cancelled", next_attempt_at=False)
-        elif self.is_test:
-            # a test send is one attempt shown to the admin: no retry, no exception
-            vals.update(state="cancelled", next_attempt_at=False)
-        else:
-            schedule = retry_tools.parse_schedule(self.subscription_id.retry_schedule)
-            delay = retry_tools.next_delay(schedule, attempts, result.retry_after)
-            if delay is None:
-                vals.update(state="dead", next_attempt_at=False)
-            else:
-                vals["next_attempt_at"] = EPOCH + timedelta(
-                    seconds=retry_tools.due_at(now_ts, delay)
-                )
-        return vals
-
     def _fail_unsent(self, error):
         """Count an attempt that could not even be made (retried later).
 
@@ -261,37 +235,155 @@ class IntegrationDelivery(models.Model):
         return 0
 
     @api.model
-    def _record_results(self, outcomes):
-        """Store attempts and update deliveries after sending.
+    def _record_results(self, outcomes, rows=None):
+        """Store the attempts and update the deliveries after sending.
 
         :param outcomes: list of ``(delivery, SendResult)``
-        Identical updates (most successes of a batch) are written at once.
+        :param rows: what :meth:`_recording_rows` returned for these
+            deliveries before they were sent (a drain reads it once for its
+            batch); read now when not given
+
+        The drain's hot path, so plain SQL in one round trip: one ``INSERT``
+        stores every attempt and one ``UPDATE`` per distinct change (most
+        successes of a batch share one) updates the deliveries; the ORM then
+        learns what changed (cache, stored fields that depend on these, e.g.
+        inventory freshness). Dead deliveries and delivered replays then go
+        through the ORM: they are few and raise or resolve exceptions.
         """
         if not outcomes:
             return
         now_ts = time.time()
         now = fields.Datetime.now()
+        ids = [delivery.id for delivery, _result in outcomes]
+        self.flush_model()
+        self.env["integration.delivery.attempt"].flush_model()
+        if rows is None:
+            rows = self._recording_rows(ids)
+        schedules = {}
         attempts = []
-        groups = defaultdict(list)
-        for delivery, result in outcomes:
-            vals = delivery._result_vals(result, now, now_ts)
-            final = vals.get("state") in ("dead", "cancelled")
-            attempts.append(delivery._attempt_vals(result, final=final))
-            groups[tuple(sorted(vals.items()))].append(delivery.id)
-        self.env["integration.delivery.attempt"].sudo().create(attempts)
-        deliveries = self.browse()
-        for items, ids in groups.items():
-            batch = self.browse(ids)
-            batch.write(dict(items))
-            deliveries |= batch
-        for delivery in deliveries.filtered(lambda d: d.state == "dead"):
+        updates = defaultdict(list)
+        dead_ids, replayed_ids = [], []
+        for delivery_id, (_delivery, result) in zip(ids, outcomes, strict=True):
+            row = rows[delivery_id]
+            if row.retry_schedule not in schedules:
+                schedules[row.retry_schedule] = retry_tools.parse_schedule(
+                    row.retry_schedule
+                )
+            number = row.attempt_count + 1
+            change = outcome_tools.changes(
+                result,
+                number,
+                row.is_test,
+                schedules[row.retry_schedule],
+                now,
+                now_ts,
+            )
+            trace_id, span_id = attempt_trace(
+                row.event_trace_id,
+                row.event_uuid,
+                row.event_id,
+                delivery_id,
+                row.replay_count,
+                number,
+            )
+            state = change.get("state")
+            if state == "dead":
+                dead_ids.append(delivery_id)
+            elif state == "delivered" and row.replay_count:
+                replayed_ids.append(delivery_id)
+            attempts.append(
+                (
+                    delivery_id,
+                    number,
+                    result.status,
+                    result.duration_ms,
+                    outcome_tools.attempt_outcome(
+                        result, final=state in outcome_tools.ENDED
+                    ),
+                    result.error or None,
+                    result.excerpt or None,
+                    trace_id,
+                    span_id,
+                )
+            )
+            change["last_status_code"] = result.status
+            change["last_error"] = result.error[:500] if result.error else None
+            updates[tuple(sorted(change.items()))].append(delivery_id)
+        changed = self._write_recorded(attempts, updates)
+        deliveries = self.browse(ids)
+        deliveries.invalidate_recordset([*changed, "attempt_count", "attempt_ids"])
+        deliveries.modified([*changed, "attempt_count"])
+        for delivery in self.browse(dead_ids):
             delivery._report_dead()
-        replayed = deliveries.filtered(
-            lambda d: d.state == "delivered" and d.replay_count
-        )
-        if replayed:
+        if replayed_ids:
+            replayed = self.browse(replayed_ids)
             self.env["integration.exception"].resolve_for(replayed)
             replayed._resolve_dead_exceptions()
+
+    def _recording_rows(self, ids):
+        """What recording an outcome needs of each delivery, in one query:
+        ``{id: _RecordingRow}``."""
+        self.flush_model(["attempt_count", "replay_count", "is_test"])
+        self.env["integration.event"].flush_model(["uuid", "trace_id"])
+        self.env["integration.subscription"].flush_model(["retry_schedule"])
+        self.env.cr.execute(
+            """
+            SELECT d.id, COALESCE(d.attempt_count, 0), COALESCE(d.replay_count, 0),
+                   COALESCE(d.is_test, FALSE),
+                   s.retry_schedule, e.id, e.uuid, e.trace_id
+              FROM integration_delivery d
+              JOIN integration_subscription s ON s.id = d.subscription_id
+              JOIN integration_event e ON e.id = d.event_id
+             WHERE d.id = ANY(%s)
+            """,
+            (list(ids),),
+        )
+        return {row[0]: _RecordingRow(*row) for row in self.env.cr.fetchall()}
+
+    def _write_recorded(self, attempts, updates):
+        """The attempts' ``INSERT`` (tuples in ``_ATTEMPT_COLUMNS`` order) and
+        one ``UPDATE`` of the deliveries per distinct change, sent to the
+        database as one statement list: one round trip.
+
+        :return: the delivery field names written
+        """
+        cr = self.env.cr
+        uid = self.env.uid
+        statements = [
+            SQL(
+                """
+                INSERT INTO integration_delivery_attempt
+                       (%s, create_uid, write_uid, create_date, write_date)
+                VALUES %s
+                """,
+                SQL(", ").join(SQL.identifier(name) for name in _ATTEMPT_COLUMNS),
+                SQL(", ").join(
+                    SQL(_ATTEMPT_ROW, *attempt, uid, uid) for attempt in attempts
+                ),
+            )
+        ]
+        written = set()
+        for items, delivery_ids in updates.items():
+            change = dict(items)
+            written.update(change)
+            statements.append(
+                SQL(
+                    """
+                    UPDATE integration_delivery
+                       SET %s, attempt_count = COALESCE(attempt_count, 0) + 1,
+                           write_uid = %s, write_date = now() at time zone 'UTC'
+                     WHERE id = ANY(%s)
+                    """,
+                    SQL(", ").join(
+                        SQL("%s = %s", SQL.identifier(name), value)
+                        for name, value in change.items()
+                    ),
+                    uid,
+                    delivery_ids,
+                )
+            )
+        cr.execute(SQL(";").join(statements))
+        return written
 
     def _resolve_dead_exceptions(self):
         """Resolve the dead-delivery exceptions of these (delivered)

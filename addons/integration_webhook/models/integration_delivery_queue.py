@@ -3,7 +3,7 @@
 One drain per subscription at a time (a session advisory lock): it claims
 up to *batch size* due deliveries, posts them as a sliding window of
 *parallel requests* over keep-alive connections, and records the outcomes
-as they come, committing them every *parallel requests* results. A crash
+as they come, committing them while the next requests are in flight. A crash
 (a killed worker, a PostgreSQL restart) thus sends again only what was in
 flight or not yet committed, at most twice the parallelism, never the
 whole batch. Before it ends the drain enqueues the job that sends what is
@@ -25,6 +25,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.integration_core.tools import pg
+from odoo.addons.integration_core.tools.trace_context import make as make_traceparent
 from odoo.addons.integration_core.tools.url_safety import UnsafeTargetError
 from odoo.addons.queue_job import delay as queue_delay
 from odoo.addons.queue_job.utils import must_run_without_delay
@@ -32,6 +33,7 @@ from odoo.addons.queue_job.utils import must_run_without_delay
 from ..tools import circuit as circuit_tools
 from ..tools import sender
 from ..tools.request_builder import build_request
+from .integration_delivery import attempt_trace
 
 _logger = logging.getLogger(__name__)
 
@@ -344,9 +346,10 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         keep-alive connections; stop when the circuit opens, the endpoint is
         gone or the time budget is spent.
 
-        Outcomes are recorded and committed every ``max_in_flight`` results:
-        what a crash makes us send again is what was in flight plus the
-        results not yet committed, fewer than twice the parallelism.
+        Outcomes are recorded and committed as they come back, while the
+        next requests are in flight (``on_idle``): what a crash makes us
+        send again is what was in flight plus the results not yet committed,
+        at most twice the parallelism.
 
         :return: the number of requests sent
         """
@@ -362,20 +365,37 @@ class IntegrationDeliveryQueue(models.AbstractModel):
             return deliveries._fail_unsent(
                 "no valid signing secret: use Rotate secret on the subscription"
             )
-        # Everything sending needs, read now as plain data: a commit clears
-        # the ORM cache, and reading the batch again after every chunk would
-        # cost more than the sending.
-        deliveries._prefetch_for_sending()
-        items = [
-            (delivery.id, delivery.event_id.to_cloudevent(), delivery.message_id)
-            for delivery in deliveries
-        ]
+        # Everything sending needs, read now as plain data in two queries: a
+        # commit clears the ORM cache, and reading the batch again after
+        # every chunk would cost more than the sending.
+        # what recording needs, read once: a drain sends each delivery once
+        rows = delivery_model._recording_rows(deliveries.ids)
+        envelopes = (
+            self.env["integration.event"]
+            .browse([row.event_id for row in rows.values()])
+            ._cloudevents()
+        )
+        items = []
+        traceparents = {}
+        for delivery_id in deliveries.ids:
+            row = rows[delivery_id]
+            envelope = envelopes[row.event_id]
+            items.append((delivery_id, envelope, f"msg_{envelope['id']}"))
+            traceparents[delivery_id] = make_traceparent(
+                *attempt_trace(
+                    row.event_trace_id,
+                    row.event_uuid,
+                    row.event_id,
+                    delivery_id,
+                    row.replay_count,
+                    row.attempt_count + 1,
+                )
+            )
         extra = subscription._extra_headers()
-        traceparents = {delivery.id: delivery._traceparent() for delivery in deliveries}
         style = subscription.payload_style
         hmac_secrets, ed_keys = signing
         threshold, cooldown = subscription.failure_threshold, subscription.cooldown
-        chunk_size = parallel = subscription.max_in_flight
+        parallel = subscription.max_in_flight
         url, timeout, rate_limit = (
             subscription.target_url,
             subscription.timeout,
@@ -403,7 +423,8 @@ class IntegrationDeliveryQueue(models.AbstractModel):
                 [delivery_id for delivery_id, _result in unrecorded]
             )
             delivery_model._record_results(
-                list(zip(chunk, [result for _id, result in unrecorded], strict=True))
+                list(zip(chunk, [result for _id, result in unrecorded], strict=True)),
+                rows=rows,
             )
             unrecorded.clear()
 
@@ -418,16 +439,30 @@ class IntegrationDeliveryQueue(models.AbstractModel):
                 threshold,
                 cooldown,
             )
-            if len(unrecorded) >= chunk_size:
-                record()
-                self._commit()
             blocked = circuit_tools.allows(state["circuit"], time.time()) == 0
             in_time = time.monotonic() < deadline
             return result.outcome != "gone" and not blocked and in_time
 
+        def on_idle():
+            """Record and commit what came back while the refilled window is
+            in flight: the more results arrive during one commit, the more
+            the next one takes (group commit), and never more than one
+            window's worth waits uncommitted."""
+            if unrecorded:
+                record()
+                self._commit()
+
         try:
             with sender.SenderPool(parallel, addresses) as pool:
-                pool.run(url, timeout, items, prepare, on_result, rate_limit=rate_limit)
+                pool.run(
+                    url,
+                    timeout,
+                    items,
+                    prepare,
+                    on_result,
+                    rate_limit=rate_limit,
+                    on_idle=on_idle,
+                )
         finally:
             record()
             self._store_circuit(subscription, state["circuit"])

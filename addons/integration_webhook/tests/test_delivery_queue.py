@@ -11,24 +11,36 @@ from .common import WebhookCase
 
 @tagged("post_install", "-at_install")
 class TestDeliveryQueue(WebhookCase):
-    def test_outcomes_are_committed_every_parallel_requests_results(self):
-        """A crash re-sends what was in flight or not yet committed (fewer
-        than twice the parallelism), not the drain's whole batch."""
-        subscription = self.subscribe(max_in_flight=4, batch_size=50)
+    def test_outcomes_are_committed_while_the_next_requests_are_in_flight(self):
+        """A crash re-sends what was in flight or not yet committed (at most
+        twice the parallelism), not the drain's whole batch: at every commit,
+        what the receiver got since the previous commit is bounded."""
+        parallel = 4
+        subscription = self.subscribe(max_in_flight=parallel, batch_size=50)
         with trap_jobs():
-            for index in range(10):
+            for index in range(30):
                 self.emit(f"m{index}")
         Queue = self.env["integration.delivery.queue"]
-        recorded_at_commit = []
+        commits = []  # (received by then, attempts recorded by then)
 
         def commit(queue):
             queue.env["integration.delivery.attempt"].flush_model()
-            recorded_at_commit.append(len(subscription.delivery_ids.attempt_ids))
+            commits.append(
+                (
+                    len(self.receiver.received),
+                    len(subscription.delivery_ids.attempt_ids),
+                )
+            )
 
         with patch.object(type(Queue), "_commit", commit):
-            self.assertEqual(self.drain(subscription), "10 sent")
-        # every 4 results, and the rest before the drain gives its lock back
-        self.assertEqual(recorded_at_commit, [4, 8, 10])
+            self.assertEqual(self.drain(subscription), "30 sent")
+        self.assertGreater(len(commits), 3)
+        self.assertEqual(commits[-1], (30, 30))
+        committed = 0
+        for received, recorded in commits:
+            # sent but not committed: what a crash just now would send again
+            self.assertLessEqual(received - committed, 2 * parallel, commits)
+            committed = recorded
         self.assertEqual(set(subscription.delivery_ids.mapped("state")), {"delivered"})
 
     def test_retry_after_is_never_anticipated(self):

@@ -234,13 +234,17 @@ class SenderPool:
     def _post(self, url, headers, body, timeout):
         return post(self._connection(url), url, headers, body, timeout)
 
-    def run(self, url, timeout, items, prepare, on_result, rate_limit=0):
+    def run(self, url, timeout, items, prepare, on_result, rate_limit=0, on_idle=None):
         """POST one request per item, as a sliding window.
 
         :param prepare: ``item -> (headers, body)``
         :param on_result: ``(item, SendResult) -> bool``; False stops sending
             more (requests already in flight still complete and are reported)
         :param rate_limit: at most this many requests per second (0: no limit)
+        :param on_idle: called with no argument each time the window has been
+            filled again, while its requests are in flight: slow work done
+            there (recording outcomes) overlaps the HTTP instead of holding
+            the next requests back
         """
         items = iter(items)
         in_flight = {}
@@ -262,6 +266,8 @@ class SenderPool:
                 submitted += 1
             if not in_flight:
                 return
+            if on_idle:
+                on_idle()
             done, _pending = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in done:
                 if not on_result(in_flight.pop(future), future.result()):
