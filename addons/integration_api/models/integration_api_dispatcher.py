@@ -334,11 +334,16 @@ class IntegrationApiDispatcher(models.AbstractModel):
                     message._mark_queued(result.reference)
                     self.env["integration.api.queue"]._enqueue(message.system_id.id)
                 elif message:
+                    # resolve=False: the message was created in this request
+                    # and only its failure opens an exception about it
+                    # (_mark_needs_fix, _mark_failed, never before it is
+                    # done), so none can be open: the search is spared
                     message._mark_done(
                         output.status,
                         self._api_jsonable(result.body),
                         result.records,
                         result.reference,
+                        resolve=False,
                     )
                 if claim and not idempotency._store(
                     claim, output.status, output.body, output.headers

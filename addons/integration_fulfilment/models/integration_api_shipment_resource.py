@@ -199,27 +199,38 @@ class IntegrationApiShipmentResource(models.AbstractModel):
             (``ApiRequest.company_id``), which spares reading the system
         """
         Picking = self.env["stock.picking"].sudo()
+        company_id = company_id or system.company_id.id
+        if ref.isdigit() and len(ref) < 10:
+            # by id (what carriers post): one query for the search and the
+            # belonging check; another system's delivery is not found
+            found, belongs = Picking._integration_find_outgoing(
+                int(ref), company_id, system
+            )
+            if belongs:
+                return Picking.browse(int(ref))
+            if found:
+                raise self._not_found(ref)
         domain = [
             ("picking_type_code", "=", "outgoing"),
-            ("company_id", "=", company_id or system.company_id.id),
+            ("company_id", "=", company_id),
         ]
-        candidates = Picking.browse()
-        if ref.isdigit() and len(ref) < 10:
-            candidates = Picking.search(domain + [("id", "=", int(ref))])
-        if not candidates:
-            by = [("name", "=", ref)]
-            if "carrier_tracking_ref" in Picking._fields:
-                by = ["|", ("name", "=", ref), ("carrier_tracking_ref", "=", ref)]
-            candidates = Picking.search(domain + by, limit=5)
+        by = [("name", "=", ref)]
+        if "carrier_tracking_ref" in Picking._fields:
+            by = ["|", ("name", "=", ref), ("carrier_tracking_ref", "=", ref)]
+        candidates = Picking.search(domain + by, limit=5)
         picking = candidates._integration_belonging_to(system)[:1]
         if not picking:
-            raise ApiError(
-                404,
-                "Not Found",
-                f"No shipment {ref} of this system.",
-                problem_type="not-found",
-            )
+            raise self._not_found(ref)
         return picking
+
+    @api.model
+    def _not_found(self, ref):
+        return ApiError(
+            404,
+            "Not Found",
+            f"No shipment {ref} of this system.",
+            problem_type="not-found",
+        )
 
     @api.model
     def _view(self, picking):
@@ -227,6 +238,8 @@ class IntegrationApiShipmentResource(models.AbstractModel):
         # fetch all of its hundred columns
         picking.fetch(VIEW_FIELDS)
         order = picking.sale_id
+        # two fields, not the order's whole row (about a hundred columns)
+        order.fetch(["name", "integration_external_ref"])
         milestones = (
             self.env["integration.shipment.milestone"]
             .sudo()
