@@ -41,6 +41,44 @@ class TestShipmentDispatched(DistributionCase):
         self.assertEqual(lines["DESK-1"]["product"]["partner_sku"], "SHOP-DESK")
         self.assertEqual(lines["CHAIR-1"]["quantity"], 4.0)
 
+    def test_a_delivery_without_a_contact_writes_a_valid_event(self):
+        """Odoo lets a clerk validate a delivery with no contact: the event
+        is still published (no ship-to party), not kept as invalid."""
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.out_type_id.id,
+                "location_id": self.warehouse.lot_stock_id.id,
+                "location_dest_id": self.env.ref("stock.stock_location_customers").id,
+                "move_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": self.desk.name,
+                            "product_id": self.desk.id,
+                            "product_uom_qty": 1,
+                            "product_uom": self.desk.uom_id.id,
+                            "location_id": self.warehouse.lot_stock_id.id,
+                            "location_dest_id": self.env.ref(
+                                "stock.stock_location_customers"
+                            ).id,
+                        },
+                    )
+                ],
+            }
+        )
+        self.assertFalse(picking.partner_id)
+        picking.action_confirm()
+        self.ship_all(picking)
+        self.assertEqual(picking.state, "done")
+        event = self.events("shipment.dispatched", picking)
+        self.assertEqual(len(event), 1)
+        self.assertEqual(
+            validation_errors(event.event_type_id._get_schema(), event.data), []
+        )
+        self.assertEqual(event.state, "published")
+        self.assertEqual(event.data["ship_to"]["name"], "")
+
     def test_the_event_carries_what_the_validation_did_after_done(self):
         """Written at commit time: what a module changes after ``_action_done``
         in the same validation (a carrier connector's tracking number; here

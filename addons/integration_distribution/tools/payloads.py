@@ -85,8 +85,17 @@ def iso_date(value):
 
 
 def address(values):
-    """A party or ship-to address from the values of a ``res.partner``."""
-    return {key: nullable(values.get(key)) for key in ADDRESS_KEYS}
+    """A party or ship-to address from the values of a ``res.partner``.
+
+    The name stays a string (the schemas require one), also for a delivery
+    without a contact:
+
+    >>> address({"id": 0, "name": ""})["name"], address({"id": 0, "name": ""})["city"]
+    ('', None)
+    """
+    result = {key: nullable(values.get(key)) for key in ADDRESS_KEYS}
+    result["name"] = values.get("name") or ""
+    return result
 
 
 def product(values):
