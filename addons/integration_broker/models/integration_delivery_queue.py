@@ -14,8 +14,6 @@ from ..tools import publisher
 from ..tools.amqp_message import build_message, routing_key
 from ..tools.traceparent import continue_trace
 
-CLOSED = circuit_tools.Circuit()
-
 
 class IntegrationDeliveryQueue(models.AbstractModel):
     _inherit = "integration.delivery.queue"
@@ -37,7 +35,7 @@ class IntegrationDeliveryQueue(models.AbstractModel):
             return deliveries._fail_unsent(f"broker connection unusable: {exc}")
         template = subscription.broker_routing_key or "{type}"
         style = subscription.payload_style
-        base_url = deliveries[:1].event_id.get_base_url()
+        base_url = self.get_base_url()
 
         # what recording needs, read once: a drain publishes each delivery once
         rows = delivery_model._recording_rows(deliveries.ids)
@@ -105,8 +103,6 @@ class IntegrationDeliveryQueue(models.AbstractModel):
                                 ),
                             )
                         )
-                        if result.outcome == "success" and circuit == CLOSED:
-                            continue  # nothing changes: most of a window
                         # an unroutable message is the subscriber's set-up, not
                         # the broker failing: it does not open the circuit
                         if not result.unroutable:

@@ -40,7 +40,9 @@ _ATTEMPT_ROW = (
 )
 
 
-class _RecordingRow(NamedTuple):
+class RecordingRow(NamedTuple):
+    """What sending and recording need of a delivery (``_recording_rows``)."""
+
     id: int
     attempt_count: int
     replay_count: int
@@ -49,6 +51,17 @@ class _RecordingRow(NamedTuple):
     event_id: int
     event_uuid: str
     event_trace_id: str
+
+    def next_trace(self):
+        """``(trace id, span id)`` of the delivery's next attempt."""
+        return attempt_trace(
+            self.event_trace_id,
+            self.event_uuid,
+            self.event_id,
+            self.id,
+            self.replay_count,
+            self.attempt_count + 1,
+        )
 
 
 def attempt_trace(event_trace_id, event_uuid, event_id, delivery_id, replay, attempt):
@@ -278,14 +291,7 @@ class IntegrationDelivery(models.Model):
                 now,
                 now_ts,
             )
-            trace_id, span_id = attempt_trace(
-                row.event_trace_id,
-                row.event_uuid,
-                row.event_id,
-                delivery_id,
-                row.replay_count,
-                number,
-            )
+            trace_id, span_id = row.next_trace()
             state = change.get("state")
             if state == "dead":
                 dead_ids.append(delivery_id)
@@ -322,7 +328,7 @@ class IntegrationDelivery(models.Model):
 
     def _recording_rows(self, ids):
         """What recording an outcome needs of each delivery, in one query:
-        ``{id: _RecordingRow}``."""
+        ``{id: RecordingRow}``."""
         self.flush_model(["attempt_count", "replay_count", "is_test"])
         self.env["integration.event"].flush_model(["uuid", "trace_id"])
         self.env["integration.subscription"].flush_model(["retry_schedule"])
@@ -338,7 +344,7 @@ class IntegrationDelivery(models.Model):
             """,
             (list(ids),),
         )
-        return {row[0]: _RecordingRow(*row) for row in self.env.cr.fetchall()}
+        return {row[0]: RecordingRow(*row) for row in self.env.cr.fetchall()}
 
     def _write_recorded(self, attempts, updates):
         """The attempts' ``INSERT`` (tuples in ``_ATTEMPT_COLUMNS`` order) and

@@ -33,7 +33,6 @@ from odoo.addons.queue_job.utils import must_run_without_delay
 from ..tools import circuit as circuit_tools
 from ..tools import sender
 from ..tools.request_builder import build_request
-from .integration_delivery import attempt_trace
 
 _logger = logging.getLogger(__name__)
 
@@ -365,10 +364,9 @@ class IntegrationDeliveryQueue(models.AbstractModel):
             return deliveries._fail_unsent(
                 "no valid signing secret: use Rotate secret on the subscription"
             )
-        # Everything sending needs, read now as plain data in two queries: a
-        # commit clears the ORM cache, and reading the batch again after
-        # every chunk would cost more than the sending.
-        # what recording needs, read once: a drain sends each delivery once
+        # Everything sending and recording need, read now as plain data in
+        # two queries: a commit clears the ORM cache, and a drain sends each
+        # delivery once.
         rows = delivery_model._recording_rows(deliveries.ids)
         envelopes = (
             self.env["integration.event"]
@@ -381,16 +379,7 @@ class IntegrationDeliveryQueue(models.AbstractModel):
             row = rows[delivery_id]
             envelope = envelopes[row.event_id]
             items.append((delivery_id, envelope, f"msg_{envelope['id']}"))
-            traceparents[delivery_id] = make_traceparent(
-                *attempt_trace(
-                    row.event_trace_id,
-                    row.event_uuid,
-                    row.event_id,
-                    delivery_id,
-                    row.replay_count,
-                    row.attempt_count + 1,
-                )
-            )
+            traceparents[delivery_id] = make_traceparent(*row.next_trace())
         extra = subscription._extra_headers()
         style = subscription.payload_style
         hmac_secrets, ed_keys = signing
