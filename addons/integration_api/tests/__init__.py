@@ -10,6 +10,7 @@ from . import (
     test_fuzz_routes,
     test_openapi,
     test_rate_counter,
+    test_request_retry,
     test_runner,
     test_technical_user,
     test_tools,
