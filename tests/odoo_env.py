@@ -53,6 +53,32 @@ def environment(registry, context=None):
         yield api.Environment(cr, SUPERUSER_ID, context or {})
 
 
+def selling_system(env, name, code):
+    """An active web-shop system whose technical user may sell and read stock
+    (what a shop's key acts as): the system, its user as ``user_id``."""
+    groups = [
+        env.ref(xmlid).id
+        for xmlid in (
+            "base.group_user",
+            "sales_team.group_sale_salesman_all_leads",
+            "stock.group_stock_user",
+        )
+    ]
+    user = env["res.users"].create(
+        {"name": f"{name} bot", "login": code, "groups_id": [(6, 0, groups)]}
+    )
+    system = env["integration.system"].create(
+        {
+            "name": name,
+            "code": code,
+            "kind": "web_shop",
+            "state": "active",
+            "user_id": user.id,
+        }
+    )
+    return system
+
+
 def create_database(conf, db, modules):
     """A fresh database with ``modules`` installed (for standalone runs)."""
     subprocess.run(

@@ -13,7 +13,7 @@ from collections import Counter
 import pytest
 import requests
 
-from .odoo_env import environment, wait_until
+from .odoo_env import environment, selling_system, wait_until
 from .odoo_server import OdooServer
 
 WORKERS = 3
@@ -34,30 +34,7 @@ def shop(registry):
     with environment(
         registry, {"tracking_disable": True, "no_reset_password": True}
     ) as env:
-        groups = [
-            env.ref(xmlid).id
-            for xmlid in (
-                "base.group_user",
-                "sales_team.group_sale_salesman_all_leads",
-                "stock.group_stock_user",
-            )
-        ]
-        user = env["res.users"].create(
-            {
-                "name": f"E2E shop bot {tag}",
-                "login": f"e2e_shop_{tag}",
-                "groups_id": [(6, 0, groups)],
-            }
-        )
-        system = env["integration.system"].create(
-            {
-                "name": f"E2E shop {tag}",
-                "code": f"e2e_shop_{tag}",
-                "kind": "web_shop",
-                "state": "active",
-                "user_id": user.id,
-            }
-        )
+        system = selling_system(env, f"E2E shop {tag}", f"e2e_shop_{tag}")
         customer = env["res.partner"].create({"name": f"E2E customer {tag}"})
         products = env["product.product"].create(
             [

@@ -19,7 +19,7 @@ import uuid
 import pytest
 import requests
 
-from .odoo_env import environment
+from .odoo_env import environment, selling_system
 from .odoo_server import OdooServer
 
 VENV = pathlib.Path(
@@ -70,30 +70,7 @@ def shop(registry):
     with environment(
         registry, {"tracking_disable": True, "no_reset_password": True}
     ) as env:
-        groups = [
-            env.ref(xmlid).id
-            for xmlid in (
-                "base.group_user",
-                "sales_team.group_sale_salesman_all_leads",
-                "stock.group_stock_user",
-            )
-        ]
-        user = env["res.users"].create(
-            {
-                "name": f"Fuzz bot {tag}",
-                "login": f"fuzz_{tag}",
-                "groups_id": [(6, 0, groups)],
-            }
-        )
-        system = env["integration.system"].create(
-            {
-                "name": f"Fuzz shop {tag}",
-                "code": f"fuzz_{tag}",
-                "kind": "web_shop",
-                "state": "active",
-                "user_id": user.id,
-            }
-        )
+        system = selling_system(env, f"Fuzz shop {tag}", f"fuzz_{tag}")
         customer = env["res.partner"].create({"name": f"Fuzz customer {tag}"})
         product = env["product.product"].create(
             {"name": f"Fuzz {tag}", "type": "consu"}
