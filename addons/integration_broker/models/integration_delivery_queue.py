@@ -20,9 +20,9 @@ class IntegrationDeliveryQueue(models.AbstractModel):
 
     def _send_rabbitmq(self, subscription, deliveries, circuit):
         """Publish the deliveries to the subscription's exchange, one confirm
-        window at a time: while the broker confirms one window (a thread of
-        its own), the outcomes of the previous one are recorded and
-        committed. A crash thus publishes again at most two windows (the one
+        window at a time on one connection: while the broker confirms one
+        window (a thread of its own), the outcomes of the previous one are
+        recorded and committed. A crash thus publishes again at most two windows (the one
         in flight and the one being recorded), with the same ``message_id``.
 
         :return: the number of deliveries published (confirmed or not)
@@ -36,9 +36,6 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         template = subscription.broker_routing_key or "{type}"
         style = subscription.payload_style
         base_url = self.get_base_url()
-
-        # what recording needs, read once: a drain publishes each delivery once
-        rows = delivery_model._recording_rows(deliveries.ids)
 
         def prepare(delivery_ids):
             """The window's messages, read in one query, built while the
@@ -70,17 +67,19 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         sent = 0
         unroutable = None
 
+        # one connection for the drain, used by the relay thread only
+        windows_publisher = publisher.Publisher(parameters, exchange, timeout, window)
+
         def publish(chunk):
-            return publisher.publish_batch(
-                parameters,
-                exchange,
-                [message for _id, message in chunk],
-                timeout,
-                window,
-            )
+            return windows_publisher.publish([message for _id, message in chunk])
 
         with ThreadPoolExecutor(1, thread_name_prefix="broker-relay") as relay:
             try:
+                # the connection opens while the rows are read
+                relay.submit(windows_publisher.open)
+                # what recording needs, read once: a drain publishes each
+                # delivery once
+                rows = delivery_model._recording_rows(ids)
                 chunk = prepare(windows[0]) if windows else []
                 upcoming = relay.submit(publish, chunk) if chunk else None
                 for index in range(len(windows)):
@@ -130,5 +129,7 @@ class IntegrationDeliveryQueue(models.AbstractModel):
                         break
                     chunk = following
             finally:
+                # after the window in flight, if any (the relay runs one at a time)
+                relay.submit(windows_publisher.close)
                 self._store_circuit(subscription, circuit)
         return sent

@@ -1,10 +1,28 @@
 import json
+from unittest import mock
+
+import pika
 
 from odoo.exceptions import AccessError, ValidationError
 
 from odoo.addons.integration_api.tools.tracing import parse_traceparent
 
+from ..tools import publisher
 from .common import BrokerCase, closed_port_url
+from .rabbit import AMQP_URL
+
+
+def counting_connections():
+    """A ``Publisher.connection_class`` patch that keeps every connection
+    opened (the list it returns)."""
+    opened = []
+
+    class Counting(pika.SelectConnection):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            opened.append(self)
+
+    return mock.patch.object(publisher.Publisher, "connection_class", Counting), opened
 
 
 class TestPublish(BrokerCase):
@@ -76,6 +94,46 @@ class TestPublish(BrokerCase):
         self.assertEqual(sequences, sorted(sequences))
         self.assertEqual(len(set(sequences)), 30)
 
+    def test_one_connection_per_drain(self):
+        subscription = self.subscribe(broker_window=2)
+        for number in range(5):
+            self.emit(f"n{number}")
+        patch, opened = counting_connections()
+        with patch:
+            # three confirm windows (2, 2, 1) on one connection, closed at the end
+            self.assertEqual(self.drain(subscription), "5 sent")
+        self.assertEqual(len(opened), 1)
+        self.assertTrue(opened[0].is_closed)
+        self.assertEqual(set(subscription.delivery_ids.mapped("state")), {"delivered"})
+        self.assertEqual(self.rabbit.count(self.queue), 5)
+
+    def test_failed_window_retried_and_next_window_reconnects(self):
+        def messages(*ids):
+            return [
+                ("integration.x", b"{}", {"message_id": i, "delivery_mode": 2})
+                for i in ids
+            ]
+
+        patch, opened = counting_connections()
+        parameters = pika.URLParameters(AMQP_URL)
+        with patch, publisher.Publisher(parameters, self.exchange, 5, 10) as pub:
+            first = pub.publish(messages("a", "b"))
+            self.assertEqual([r.outcome for r in first], ["success"] * 2)
+            # the exchange goes: the broker closes the channel, nothing confirmed
+            self.rabbit.channel.exchange_delete(self.exchange)
+            lost = pub.publish(messages("c", "d"))
+            self.assertEqual([r.outcome for r in lost], ["retry"] * 2)
+            self.assertIn("NOT_FOUND", lost[0].error)
+            # back again: the next window opens a new connection
+            self.rabbit.channel.exchange_declare(self.exchange, "topic", durable=False)
+            self.rabbit.bind(self.queue, self.exchange, "integration.#")
+            again = pub.publish(messages("c", "d"))
+            self.assertEqual([r.outcome for r in again], ["success"] * 2)
+        self.assertEqual(len(opened), 2)
+        self.assertTrue(all(connection.is_closed for connection in opened))
+        taken = self.rabbit.take(self.queue)
+        self.assertEqual([p.message_id for p, _b in taken], ["a", "b", "c", "d"])
+
     def test_unroutable_is_an_exception_then_delivered_once_bound(self):
         # nothing bound for "integration.#" on this exchange
         lonely = self.rabbit.exchange()
@@ -120,6 +178,23 @@ class TestPublish(BrokerCase):
         self.assertEqual(delivery.state, "delivered")
         self.assertEqual(delivery.dead_exception_id.state, "resolved")
         self.assertEqual(self.rabbit.count(self.queue), 1)
+
+    def test_broker_down_one_connection_attempt_per_window(self):
+        down = self.env["integration.broker.connection"].create(
+            {"name": "Down", "url": closed_port_url(), "timeout": 2}
+        )
+        subscription = self.subscribe(broker_connection_id=down.id, broker_window=2)
+        for number in range(4):
+            self.emit(f"n{number}")
+        patch, opened = counting_connections()
+        with patch:
+            # the early open is the first window's attempt, not one more
+            self.assertEqual(self.drain(subscription), "4 sent")
+        self.assertEqual(len(opened), 2)
+        deliveries = subscription.delivery_ids
+        self.assertEqual(set(deliveries.mapped("state")), {"pending"})
+        self.assertEqual(deliveries.attempt_ids.mapped("outcome"), ["retry"] * 4)
+        self.assertTrue(all("cannot connect" in d.last_error for d in deliveries))
 
     def test_missing_exchange_is_retried(self):
         subscription = self.subscribe(broker_exchange=self.rabbit.unique("nope"))

@@ -1,8 +1,9 @@
 """Publish a batch to a RabbitMQ exchange with pipelined publisher confirms.
 
-No ORM. One connection per batch (a drain), up to ``window`` messages in
-flight: the broker's ``basic.ack`` with the ``multiple`` flag confirms many
-at once, so the batch costs a few round trips, not one per message. Every
+No ORM. One connection per drain (a :class:`Publisher` reused by its
+confirm windows), up to ``window`` messages in flight: the broker's
+``basic.ack`` with the ``multiple`` flag confirms many at once, so the batch
+costs a few round trips, not one per message. Every
 message is persistent and ``mandatory``: one that no queue takes comes back
 as ``basic.return`` (reported as ``unroutable``), not silently dropped.
 
@@ -18,6 +19,7 @@ import logging
 import re
 import ssl
 import time
+from collections import deque
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
@@ -102,80 +104,156 @@ def connection_parameters(url, tls=None, timeout=10.0, name=None):
     return parameters
 
 
-class _Batch:
-    """The state of one batch on a SelectConnection's I/O loop."""
+class Publisher:
+    """One connection and confirm-mode channel, opened by the first
+    :meth:`publish` and reused by the next ones (a drain's confirm windows)
+    until :meth:`close`.
 
-    def __init__(self, parameters, exchange, messages, timeout, window):
+    Not thread-safe: every call must come from the same thread (the relay's).
+    A window that fails (connection refused or lost, channel closed, no
+    confirm in time) closes the connection and marks its unconfirmed
+    messages ``retry``; the next window opens a new one.
+    """
+
+    connection_class = pika.SelectConnection  # tests count connections here
+
+    def __init__(self, parameters, exchange, timeout=30.0, window=1000):
         self.parameters = parameters
         self.exchange = exchange
-        self.messages = messages
         self.timeout = timeout
         self.window = max(1, window)
+        self.connection = None
+        self.channel = None  # in confirm mode
+        self.next_tag = 1
+        self.open_error = None  # why open() failed, for the first window
+        self._new_window([])
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_exc):
+        self.close()
+
+    def _new_window(self, messages):
+        self.messages = messages
         self.results = [None] * len(messages)
         self.next_index = 0
-        self.next_tag = 1
         self.unsettled = {}  # delivery tag -> message index
+        self.tags = deque()  # the unsettled tags, oldest first (may hold settled ones)
         self.returned = set()  # message ids the broker returned
-        self.index_by_id = {}
-        self.channel = None
-        self.connection = None
         self.started = time.monotonic()
         self.error = None
 
     # -- the loop ------------------------------------------------------
-    def run(self):
-        if not self.messages:
+    def publish(self, messages):
+        """Publish one window of ``messages`` and wait for their confirms.
+
+        :return: one :class:`PublishResult` per message, in order; never
+            raises for a broker or network problem
+        """
+        if not messages:
             return []
-        self.connection = pika.SelectConnection(
+        self._new_window(messages)
+        if self.open_error:
+            # open() just tried: the window fails as it would have connecting
+            self._settle_rest(self.open_error)
+            self.open_error = None
+            return self.results
+        connection = self.connection
+        if connection and connection.is_open and self.channel and self.channel.is_open:
+            connection.ioloop.call_later(0, self._publish_more)
+        else:
+            connection = self._connect()
+        self._run(connection)
+        return self.results
+
+    def open(self):
+        """Connect and put the channel in confirm mode ahead of the first
+        window (overlapping what the caller reads meanwhile); a failure is
+        the first window's outcome."""
+        self._new_window([])
+        self._run(self._connect())
+        if not self.channel:
+            self.open_error = self.error or "no confirm mode from the broker"
+
+    def _connect(self):
+        self.channel = None
+        self.connection = self.connection_class(
             self.parameters,
             on_open_callback=self._on_open,
             on_open_error_callback=self._on_open_error,
             on_close_callback=self._on_closed,
         )
-        self.connection.ioloop.call_later(self.timeout, self._on_timeout)
+        return self.connection
+
+    def _run(self, connection):
+        """Run the loop until the window is settled or failed (at most
+        ``timeout`` once the connection is open)."""
+        timer = connection.ioloop.call_later(self.timeout, self._on_timeout)
         try:
-            self.connection.ioloop.start()
+            connection.ioloop.start()
         finally:
+            connection.ioloop.remove_timeout(timer)
             self._settle_rest(self.error or "no confirm from the broker")
-        return self.results
+
+    def close(self):
+        """Close the connection (waiting at most ``timeout`` for the broker)."""
+        connection, self.connection, self.channel = self.connection, None, None
+        if not connection or not connection.is_open:
+            return
+        self._new_window([])
+        connection.close()
+        timer = connection.ioloop.call_later(self.timeout, connection.ioloop.stop)
+        try:
+            connection.ioloop.start()
+        finally:
+            connection.ioloop.remove_timeout(timer)
 
     def _finish(self, error=None):
+        """End the window: the loop stops, the connection stays open unless
+        the window failed."""
         if error and not self.error:
             self.error = error
         connection = self.connection
-        if connection.is_open:
+        if not self.error and connection.is_open:
+            connection.ioloop.stop()
+        elif connection.is_open:
             connection.close()
         elif connection.is_closed:
             connection.ioloop.stop()
-        # closing: _on_closed stops the loop
+        # opening or closing: _on_open_error or _on_closed stops the loop
 
     def _on_open(self, connection):
         connection.channel(on_open_callback=self._on_channel_open)
 
-    def _on_open_error(self, _connection, error):
+    def _on_open_error(self, connection, error):
         self.error = f"cannot connect to the broker: {_reason(error)}"
-        self.connection.ioloop.stop()
+        connection.ioloop.stop()
 
-    def _on_closed(self, _connection, reason):
+    def _on_closed(self, connection, reason):
         if not self.error and self._pending():
             self.error = f"connection closed: {_reason(reason)}"
-        self.connection.ioloop.stop()
+        self.channel = None
+        connection.ioloop.stop()
 
     def _on_timeout(self):
         self._finish(f"no confirm within {self.timeout:g} s")
 
     def _on_channel_open(self, channel):
-        self.channel = channel
         channel.add_on_close_callback(self._on_channel_closed)
         channel.add_on_return_callback(self._on_return)
         channel.confirm_delivery(
-            ack_nack_callback=self._on_confirm, callback=self._on_confirm_mode
+            ack_nack_callback=self._on_confirm,
+            callback=lambda _frame: self._on_confirm_mode(channel),
         )
 
     def _on_channel_closed(self, _channel, reason):
+        self.channel = None
         self._finish(f"channel closed by the broker: {_reason(reason)}")
 
-    def _on_confirm_mode(self, _frame):
+    def _on_confirm_mode(self, channel):
+        self.channel = channel
+        self.next_tag = 1
         self._publish_more()
 
     # -- publishing and confirms --------------------------------------
@@ -185,7 +263,6 @@ class _Batch:
         ):
             index = self.next_index
             routing_key, body, properties = self.messages[index]
-            self.index_by_id.setdefault(properties.get("message_id"), []).append(index)
             self.channel.basic_publish(
                 self.exchange,
                 routing_key,
@@ -194,6 +271,7 @@ class _Batch:
                 mandatory=True,
             )
             self.unsettled[self.next_tag] = index
+            self.tags.append(self.next_tag)
             self.next_tag += 1
             self.next_index += 1
         if not self._pending():
@@ -210,31 +288,34 @@ class _Batch:
     def _on_confirm(self, frame):
         method = frame.method
         acked = isinstance(method, pika.spec.Basic.Ack)
-        tags = (
-            [tag for tag in self.unsettled if tag <= method.delivery_tag]
-            if method.multiple
-            else [method.delivery_tag]
-        )
         duration = _ms(self.started)
-        for tag in tags:
-            index = self.unsettled.pop(tag, None)
-            if index is None:
-                continue
-            message_id = self.messages[index][2].get("message_id")
-            if not acked:
-                result = PublishResult("retry", "refused by the broker (nack)")
-            elif message_id in self.returned:
-                result = PublishResult(
-                    "retry",
-                    f"unroutable: no queue is bound to exchange {self.exchange!r} "
-                    f"for routing key {self.messages[index][0]!r}",
-                    unroutable=True,
-                )
-            else:
-                result = PublishResult("success")
-            result.duration_ms = duration
-            self.results[index] = result
+        if method.multiple:
+            # tags go out in order: the confirmed ones are the oldest
+            tags, last = self.tags, method.delivery_tag
+            while tags and tags[0] <= last:
+                self._settle(tags.popleft(), acked, duration)
+        else:
+            self._settle(method.delivery_tag, acked, duration)
         self._publish_more()
+
+    def _settle(self, tag, acked, duration):
+        index = self.unsettled.pop(tag, None)
+        if index is None:
+            return
+        routing_key, _body, properties = self.messages[index]
+        if not acked:
+            result = PublishResult("retry", "refused by the broker (nack)")
+        elif properties.get("message_id") in self.returned:
+            result = PublishResult(
+                "retry",
+                f"unroutable: no queue is bound to exchange {self.exchange!r} "
+                f"for routing key {routing_key!r}",
+                unroutable=True,
+            )
+        else:
+            result = PublishResult("success")
+        result.duration_ms = duration
+        self.results[index] = result
 
     def _settle_rest(self, error):
         duration = _ms(self.started)
@@ -246,7 +327,8 @@ class _Batch:
 
 
 def publish_batch(parameters, exchange, messages, timeout=30.0, window=1000):
-    """Publish ``messages`` and wait for the broker's confirms.
+    """Publish ``messages`` on a connection of their own and wait for the
+    broker's confirms (:meth:`Publisher.publish`).
 
     :param messages: ``[(routing key, body bytes, properties dict)]``, the
         properties as keyword arguments of ``pika.BasicProperties``
@@ -254,7 +336,8 @@ def publish_batch(parameters, exchange, messages, timeout=30.0, window=1000):
     :return: one :class:`PublishResult` per message, in order; never raises
         for a broker or network problem
     """
-    return _Batch(parameters, exchange, messages, timeout, window).run()
+    with Publisher(parameters, exchange, timeout, window) as publisher:
+        return publisher.publish(messages)
 
 
 def _reason(error):
