@@ -3,10 +3,12 @@
 
 import json
 import uuid
+from unittest.mock import patch
 
 import standardwebhooks
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.integration_api.tests.common import issue_token
@@ -17,6 +19,8 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 SSCC_A = "106141411234567897"
 SSCC_B = "106141411234567880"
 ROUTE = "POST /shipments/{ref}/confirm"
+# one package per delivery of a batch
+SSCC_BATCH = ["106141411234567903", "106141411234567910", "106141411234567927"]
 
 
 @tagged("post_install", "-at_install")
@@ -565,3 +569,68 @@ class TestShipConfirmApi(HttpCase):
                 for picking, trace in zip(pickings, traces, strict=True)
             },
         )
+
+    def queue_three(self):
+        """Three queued confirmations of three deliveries (desk 2, lamp 1,
+        the lamp left for a backorder); the deliveries and their messages."""
+        self.wms.shipment_confirm_intake = "queued"
+        pickings = [self.make_picking(desk=2, glue=0, lamp=1) for _ in range(3)]
+        messages = []
+        for index, picking in enumerate(pickings):
+            response = self.post(
+                picking,
+                {
+                    "shipment_id": f"SHP-B{index}",
+                    "packages": [{"sscc": SSCC_BATCH[index]}],
+                    "lines": [
+                        {
+                            "sku": "3PL-DESK",
+                            "quantity": 2,
+                            "package": SSCC_BATCH[index],
+                        }
+                    ],
+                },
+            )
+            self.assertEqual(response.status_code, 202, response.text)
+            messages.append(self.message())
+        return pickings, messages
+
+    def test_batch_validation_failing_on_one_delivery_validates_the_others(self):
+        """Odoo refusing one delivery of a batch fails the batch's single
+        validation: each confirmation is then processed alone, the refused
+        one kept with its exception and its payload, the others validated."""
+        pickings, messages = self.queue_three()
+        Picking = type(self.env["stock.picking"])
+        action_done = Picking._action_done
+        refused = pickings[1]
+
+        def refuse_one(records):
+            if refused in records:
+                raise UserError(self.env._("%s: the dock is closed.", refused.name))
+            return action_done(records)
+
+        with patch.object(Picking, "_action_done", refuse_one), trap_jobs():
+            result = self.env["integration.api.queue"]._drain(self.wms.id)
+        self.assertEqual(result, "3 processed")
+        self.assertEqual([p.state for p in pickings], ["done", "assigned", "done"])
+        self.assertEqual([m.state for m in messages], ["done", "needs_fix", "done"])
+        self.assertIn(
+            "the dock is closed",
+            messages[1].exception_id.display_name
+            + (messages[1].exception_id.detail or ""),
+        )
+        self.assertEqual(messages[1].body["shipment_id"], "SHP-B1")
+        self.assertEqual(json.loads(messages[1]._raw_body())["shipment_id"], "SHP-B1")
+        # nothing of the refused confirmation stays on its delivery
+        self.assertFalse(refused.integration_shipment_id)
+        self.assertFalse(refused.move_line_ids.result_package_id)
+        for index in (0, 2):
+            picking = pickings[index]
+            self.assertEqual(
+                picking.move_line_ids.result_package_id.name, SSCC_BATCH[index]
+            )
+            self.assertEqual(picking.backorder_ids.move_ids.product_id, self.lamp)
+        # the person's fix: reprocessed, it goes through
+        messages[1]._integration_reprocess()
+        self.assertEqual(refused.state, "done")
+        self.assertEqual(refused.move_line_ids.result_package_id.name, SSCC_BATCH[1])
