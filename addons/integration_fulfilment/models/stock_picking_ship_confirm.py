@@ -258,6 +258,7 @@ class StockPicking(models.Model):
                 order="id",
             ):
                 found.setdefault(package.name, package)
+        elsewhere = self._integration_packages_on_other_deliveries(found.values())
         result = {}
         to_create = []
         for index, values in enumerate(packages):
@@ -269,6 +270,20 @@ class StockPicking(models.Model):
                     pointer=f"/packages/{index}/sscc",
                     suggested_fix=_(
                         "An SSCC is used once: correct the message, then reprocess."
+                    ),
+                )
+            if package in elsewhere:
+                raise BusinessRuleError(
+                    _(
+                        "The package %(sscc)s is packed on %(delivery)s, not yet "
+                        "shipped.",
+                        sscc=sscc,
+                        delivery=elsewhere[package],
+                    ),
+                    pointer=f"/packages/{index}/sscc",
+                    suggested_fix=_(
+                        "An SSCC is used once: correct the message (or the other "
+                        "delivery), then reprocess."
                     ),
                 )
             vals = {
@@ -285,6 +300,31 @@ class StockPicking(models.Model):
         for package in Package.create(to_create):
             result[package.name] = package
         return result
+
+    def _integration_packages_on_other_deliveries(self, packages):
+        """``{package: delivery name}`` of the ``packages`` that are the
+        destination package of another delivery still open: an empty package
+        may be a label printed in advance, or the SSCC another confirmation
+        of the same batch packed and that is validated with the batch.
+        """
+        ids = [package.id for package in packages]
+        if not ids:
+            return {}
+        self.env["stock.move.line"].flush_model(["result_package_id", "picking_id"])
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT ON (line.result_package_id)
+                   line.result_package_id, picking.name
+              FROM stock_move_line line
+              JOIN stock_picking picking ON picking.id = line.picking_id
+             WHERE line.result_package_id = ANY(%s)
+               AND line.picking_id != %s
+               AND line.state NOT IN ('done', 'cancel')
+            """,
+            (ids, self.id),
+        )
+        Package = self.env["stock.quant.package"]
+        return {Package.browse(row[0]): row[1] for row in self.env.cr.fetchall()}
 
     def _integration_confirm_carrier(self, system, payload):
         """The carrier (the system's code for the carrier, or for its

@@ -570,9 +570,11 @@ class TestShipConfirmApi(HttpCase):
             },
         )
 
-    def queue_three(self):
+    def queue_three(self, ssccs=None):
         """Three queued confirmations of three deliveries (desk 2, lamp 1,
-        the lamp left for a backorder); the deliveries and their messages."""
+        the lamp left for a backorder), packed in ``ssccs``; the deliveries
+        and their messages."""
+        ssccs = ssccs or SSCC_BATCH
         self.wms.shipment_confirm_intake = "queued"
         pickings = [self.make_picking(desk=2, glue=0, lamp=1) for _ in range(3)]
         messages = []
@@ -581,12 +583,12 @@ class TestShipConfirmApi(HttpCase):
                 picking,
                 {
                     "shipment_id": f"SHP-B{index}",
-                    "packages": [{"sscc": SSCC_BATCH[index]}],
+                    "packages": [{"sscc": ssccs[index]}],
                     "lines": [
                         {
                             "sku": "3PL-DESK",
                             "quantity": 2,
-                            "package": SSCC_BATCH[index],
+                            "package": ssccs[index],
                         }
                     ],
                 },
@@ -634,3 +636,25 @@ class TestShipConfirmApi(HttpCase):
         messages[1]._integration_reprocess()
         self.assertEqual(refused.state, "done")
         self.assertEqual(refused.move_line_ids.result_package_id.name, SSCC_BATCH[1])
+
+    def test_one_sscc_in_two_confirmations_of_a_batch(self):
+        """The package of an SSCC holds no goods until its delivery is
+        validated, which in a queued batch happens after every confirmation
+        is prepared: a second delivery giving the same SSCC is refused, not
+        packed into the first's package."""
+        ssccs = [SSCC_BATCH[0], SSCC_BATCH[0], SSCC_BATCH[2]]
+        pickings, messages = self.queue_three(ssccs)
+        with trap_jobs():
+            self.env["integration.api.queue"]._drain(self.wms.id)
+        self.assertEqual([p.state for p in pickings], ["done", "assigned", "done"])
+        self.assertEqual([m.state for m in messages], ["done", "needs_fix", "done"])
+        exception = messages[1].exception_id
+        self.assertIn(
+            pickings[0].name, exception.display_name + (exception.detail or "")
+        )
+        self.assertEqual(
+            pickings[0].move_line_ids.result_package_id.name, SSCC_BATCH[0]
+        )
+        self.assertFalse(pickings[1].move_line_ids.result_package_id)
+        package = pickings[0].move_line_ids.result_package_id
+        self.assertEqual(package.quant_ids.product_id, self.desk)
