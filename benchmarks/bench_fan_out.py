@@ -18,7 +18,12 @@ import pstats
 import statistics
 import time
 
-from bench_confirm_overhead import configure, draft_orders, setup_data
+from bench_confirm_overhead import (
+    bench_subscriptions,
+    draft_orders,
+    setup_data,
+    switch,
+)
 from common import environment, prepare
 
 from tests.odoo_env import receiver_class
@@ -170,17 +175,18 @@ def main():
     results = {}
     try:
         with receiver_class()() as receiver:
+            subscription_ids = bench_subscriptions(registry, receiver.url)
             confirm_each(
                 registry, draft_orders(registry, customer_id, product_ids, 5), meter
             )
             for mode in (*MODES, *MODES):
-                configure(registry, mode or "none", receiver.url, receiver.url)
+                switch(registry, subscription_ids, mode or "none")
                 ids = draft_orders(registry, customer_id, product_ids, ORDERS)
                 meter.profile = cProfile.Profile() if PROFILE and mode == 10 else None
                 results.setdefault(mode, []).extend(confirm_each(registry, ids, meter))
                 if meter.profile:
                     pstats.Stats(meter.profile).sort_stats("cumulative").print_stats(30)
-            configure(registry, "none", receiver.url, receiver.url)
+            switch(registry, subscription_ids, "none")
     finally:
         for step in undo:
             step()
