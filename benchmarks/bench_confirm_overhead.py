@@ -102,8 +102,8 @@ def confirm(registry, order_id):
 
 
 def bench_subscriptions(registry, receiver_url):
-    """Ten bench subscriptions, all disabled, and every other one disabled
-    too; their ids."""
+    """Every subscription disabled, then ten bench subscriptions created
+    disabled; their ids."""
     with environment(registry) as env:
         subscriptions = env["integration.subscription"]
         subscriptions.search([("state", "!=", "disabled")]).write({"state": "disabled"})

@@ -22,8 +22,9 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         """Publish the deliveries to the subscription's exchange, one confirm
         window at a time on one connection: while the broker confirms one
         window (a thread of its own), the outcomes of the previous one are
-        recorded and committed. A crash thus publishes again at most two windows (the one
-        in flight and the one being recorded), with the same ``message_id``.
+        recorded and committed. A crash thus publishes again at most two
+        windows (the one in flight and the one being recorded), with the same
+        ``message_id``.
 
         :return: the number of deliveries published (confirmed or not)
         """
