@@ -36,11 +36,11 @@ The rules (the I-JSON profile, RFC 7493, plus a depth limit):
 [('/1', '-Infinity is not a JSON number (RFC 8259).'), ('/2', 'The number 1e999 is out of range.')]
 >>> refused(b'{"x": "\\\\\\\\u0000"}')  # an escaped backslash, then "u0000"
 'accepted'
->>> refused(b'{"a~b/c": {"x": "nul\\u0000"}}')
+>>> refused(b'{"a~b/c": {"x": "nul\\\\u0000"}}')
 [('/a~0b~1c/x', 'Strings must not contain U+0000.')]
->>> refused(b'{"k\\u0000": 1}')
+>>> refused(b'{"k\\\\u0000": 1}')
 [('/k\\x00', 'Member names must not contain U+0000.')]
->>> refused(b'["\\ud800", "\\ud83d\\ude00"]')
+>>> refused(b'["\\\\ud800", "\\\\ud83d\\\\ude00"]')
 [('/0', 'Strings must not contain an unpaired surrogate (U+D800).')]
 >>> refused(b'{"a": 1, "a": 2}')
 [('/a', 'The member name "a" appears more than once.')]
