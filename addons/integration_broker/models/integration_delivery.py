@@ -4,7 +4,6 @@ from odoo.addons.integration_webhook.tools.sender import SendResult
 
 from ..tools import publisher
 from ..tools.amqp_message import build_message, routing_key
-from ..tools.traceparent import continue_trace
 
 
 class IntegrationDelivery(models.Model):
@@ -18,7 +17,7 @@ class IntegrationDelivery(models.Model):
             return super()._send_now()
         envelope = self.event_id.to_cloudevent()
         body, properties = build_message(
-            envelope, subscription.payload_style, continue_trace(None, envelope["id"])
+            envelope, subscription.payload_style, self._traceparent()
         )
         (result,) = publisher.publish_batch(
             subscription.broker_connection_id._parameters(name="odoo test event"),

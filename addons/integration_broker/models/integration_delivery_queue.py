@@ -12,7 +12,6 @@ from odoo.addons.integration_webhook.tools.sender import SendResult
 
 from ..tools import publisher
 from ..tools.amqp_message import build_message, routing_key
-from ..tools.traceparent import continue_trace
 
 
 class IntegrationDeliveryQueue(models.AbstractModel):
@@ -40,7 +39,8 @@ class IntegrationDeliveryQueue(models.AbstractModel):
 
         def prepare(delivery_ids):
             """The window's messages, read in one query, built while the
-            previous window is published."""
+            previous window is published. The ``traceparent`` is the span of
+            the attempt that recording stores."""
             events = self.env["integration.event"].browse(
                 [rows[delivery_id].event_id for delivery_id in delivery_ids]
             )
@@ -49,10 +49,9 @@ class IntegrationDeliveryQueue(models.AbstractModel):
             for delivery_id in delivery_ids:
                 row = rows[delivery_id]
                 envelope = envelopes[row.event_id]
+                # attempt_trace's ids are valid: no need for trace_context.make
                 body, properties = build_message(
-                    envelope,
-                    style,
-                    continue_trace(row.event_trace_id, envelope["id"]),
+                    envelope, style, "00-{}-{}-01".format(*row.next_trace())
                 )
                 items.append(
                     (delivery_id, (routing_key(template, envelope), body, properties))
@@ -67,6 +66,7 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         windows = [ids[start : start + window] for start in range(0, len(ids), window)]
         sent = 0
         unroutable = None
+        routed = False  # an unroutable exception resolved by this drain
 
         # one connection for the drain, used by the relay thread only
         windows_publisher = publisher.Publisher(parameters, exchange, timeout, window)
@@ -123,8 +123,12 @@ class IntegrationDeliveryQueue(models.AbstractModel):
                     delivery_model._record_results(outcomes, rows=rows)
                     if unroutable:
                         subscription._report_unroutable(unroutable)
-                    elif any(result.outcome == "success" for result in results):
+                    elif not routed and any(
+                        result.outcome == "success" for result in results
+                    ):
+                        # once a drain: an exception opens only in a later window
                         subscription._resolve_unroutable()
+                        routed = True
                     self._commit()
                     if upcoming is None:
                         break

@@ -60,6 +60,13 @@ class TestPublish(BrokerCase):
                 parse_traceparent(headers["traceparent"]), event.uuid.replace("-", "")
             )
             self.assertEqual(headers["cloudEvents:traceparent"], headers["traceparent"])
+            # the span sent is the one the attempt stored
+            attempt = subscription.delivery_ids.filtered(
+                lambda d, event=event: d.event_id == event
+            ).attempt_ids
+            self.assertEqual(
+                headers["traceparent"], f"00-{attempt.trace_id}-{attempt.span_id}-01"
+            )
         deliveries = subscription.delivery_ids
         self.assertEqual(set(deliveries.mapped("state")), {"delivered"})
         self.assertEqual(deliveries.attempt_ids.mapped("outcome"), ["success"] * 2)

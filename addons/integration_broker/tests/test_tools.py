@@ -3,7 +3,7 @@ import unittest
 
 from ..cli import consume
 from ..models import integration_broker_consumer
-from ..tools import amqp_message, publisher, tls, traceparent
+from ..tools import amqp_message, publisher, tls
 
 
 class TestTools(unittest.TestCase):
@@ -11,7 +11,6 @@ class TestTools(unittest.TestCase):
         for module in (
             amqp_message,
             publisher,
-            traceparent,
             tls,
             integration_broker_consumer,
         ):

@@ -32,6 +32,7 @@ Traceback (most recent call last):
 ValueError: unknown placeholder {nope} in the routing key template
 """
 
+import functools
 import re
 from datetime import UTC, datetime
 
@@ -128,12 +129,21 @@ def check_template(template):
         raise ValueError("unbalanced or malformed braces in the routing key template")
 
 
+@functools.lru_cache(maxsize=256)
+def _template_parts(template):
+    """``template`` checked and split once: text and placeholder names
+    alternate (a relay fills in the same template for every message)."""
+    check_template(template)
+    return tuple(_PLACEHOLDER.split(template or "{type}"))
+
+
 def routing_key(template, envelope):
     """The routing key of an event: ``template`` with ``{type}``,
     ``{subject}``, ``{source}``, ``{dataversion}`` or ``{id}`` filled in
     (nothing else: no attribute access, no format specs)."""
-    check_template(template)
-    key = _PLACEHOLDER.sub(
-        lambda match: str(envelope.get(match.group(1)) or ""), template or "{type}"
+    parts = _template_parts(template)
+    key = "".join(
+        part if index % 2 == 0 else str(envelope.get(part) or "")
+        for index, part in enumerate(parts)
     )
     return key.encode()[:MAX_ROUTING_KEY].decode("utf-8", "ignore")

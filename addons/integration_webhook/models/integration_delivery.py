@@ -1,3 +1,4 @@
+import functools
 import time
 from collections import defaultdict
 from datetime import timedelta
@@ -21,23 +22,29 @@ from ..tools import sender
 from ..tools.pretty import pretty_json
 from ..tools.request_builder import build_body, build_request
 
-# the attempt's columns that recording writes, in the order of its tuples
+# the attempt's columns that recording writes, in the order of its tuples,
+# with their SQL types (each column goes to the database as one array)
 _ATTEMPT_COLUMNS = (
-    "delivery_id",
-    "number",
-    "status_code",
-    "duration_ms",
-    "outcome",
-    "error",
-    "response_excerpt",
-    "trace_id",
-    "span_id",
+    ("delivery_id", "int4"),
+    ("number", "int4"),
+    ("status_code", "int4"),
+    ("duration_ms", "int4"),
+    ("outcome", "varchar"),
+    ("error", "varchar"),
+    ("response_excerpt", "text"),
+    ("trace_id", "varchar"),
+    ("span_id", "varchar"),
 )
-# one VALUES row: the columns above, then create_uid, write_uid and the dates
-_ATTEMPT_ROW = (
-    f"({', '.join(['%s'] * len(_ATTEMPT_COLUMNS))}, %s, %s,"
-    " now() at time zone 'UTC', now() at time zone 'UTC')"
-)
+
+
+class RecordingPlan(NamedTuple):
+    """What recording a batch of outcomes writes (``_recording_plan``)."""
+
+    ids: list  # the deliveries, in the outcomes' order
+    attempts: list  # tuples in _ATTEMPT_COLUMNS order
+    updates: dict  # sorted change items -> delivery ids
+    dead_ids: list
+    replayed_ids: list
 
 
 class RecordingRow(NamedTuple):
@@ -64,13 +71,15 @@ class RecordingRow(NamedTuple):
         )
 
 
+@functools.lru_cache(maxsize=10000)
 def attempt_trace(event_trace_id, event_uuid, event_id, delivery_id, replay, attempt):
     """``(trace id, span id)`` of a delivery's attempt number ``attempt``.
 
     The trace is the one of the request that caused the event, else the
     event's own (its UUID's 32 hex digits: stable across retries). The span
     id is derived from the delivery, its replay and the attempt, so the
-    header sent and the attempt recorded agree.
+    header sent and the attempt recorded agree. Cached: a relay computes it
+    for the message's ``traceparent``, then recording for the attempt.
     """
     trace_id = event_trace_id
     if not is_trace_id(trace_id):
@@ -262,9 +271,19 @@ class IntegrationDelivery(models.Model):
         learns what changed (cache, stored fields that depend on these, e.g.
         inventory freshness). Dead deliveries and delivered replays then go
         through the ORM: they are few and raise or resolve exceptions.
+
+        The three steps are methods of their own: a relay writes one window
+        (:meth:`_write_recorded`, no ORM) while it builds the next.
         """
         if not outcomes:
             return
+        plan = self._recording_plan(outcomes, rows)
+        self._after_recorded(plan, self._write_recorded(plan.attempts, plan.updates))
+
+    @api.model
+    def _recording_plan(self, outcomes, rows=None):
+        """What recording ``outcomes`` writes (see :meth:`_record_results`),
+        computed without writing: a :class:`RecordingPlan`."""
         now_ts = time.time()
         now = fields.Datetime.now()
         ids = [delivery.id for delivery, _result in outcomes]
@@ -315,14 +334,20 @@ class IntegrationDelivery(models.Model):
             change["last_status_code"] = result.status
             change["last_error"] = result.error[:500] if result.error else None
             updates[tuple(sorted(change.items()))].append(delivery_id)
-        changed = self._write_recorded(attempts, updates)
-        deliveries = self.browse(ids)
+        return RecordingPlan(ids, attempts, updates, dead_ids, replayed_ids)
+
+    @api.model
+    def _after_recorded(self, plan, changed):
+        """The ORM told what :meth:`_write_recorded` changed (``changed``: the
+        field names), then the dead deliveries reported and the delivered
+        replays resolved."""
+        deliveries = self.browse(plan.ids)
         deliveries.invalidate_recordset([*changed, "attempt_count", "attempt_ids"])
         deliveries.modified([*changed, "attempt_count"])
-        for delivery in self.browse(dead_ids):
+        for delivery in self.browse(plan.dead_ids):
             delivery._report_dead()
-        if replayed_ids:
-            replayed = self.browse(replayed_ids)
+        if plan.replayed_ids:
+            replayed = self.browse(plan.replayed_ids)
             self.env["integration.exception"].resolve_for(replayed)
             replayed._resolve_dead_exceptions()
 
@@ -351,20 +376,36 @@ class IntegrationDelivery(models.Model):
         one ``UPDATE`` of the deliveries per distinct change, sent to the
         database as one statement list: one round trip.
 
+        No ORM, only the cursor: a relay runs it in a thread of its own while
+        it builds the next window's messages (and uses the cursor for nothing
+        else meanwhile).
+
         :return: the delivery field names written
         """
         cr = self.env.cr
         uid = self.env.uid
+        # one array per column, unnested by the database: the statement's
+        # size and the client's work do not grow with a value per row
+        columns = list(zip(*attempts, strict=True))
         statements = [
             SQL(
                 """
                 INSERT INTO integration_delivery_attempt
                        (%s, create_uid, write_uid, create_date, write_date)
-                VALUES %s
+                SELECT attempt.*, %s, %s, now() at time zone 'UTC',
+                       now() at time zone 'UTC'
+                  FROM unnest(%s) AS attempt
                 """,
-                SQL(", ").join(SQL.identifier(name) for name in _ATTEMPT_COLUMNS),
                 SQL(", ").join(
-                    SQL(_ATTEMPT_ROW, *attempt, uid, uid) for attempt in attempts
+                    SQL.identifier(name) for name, _type in _ATTEMPT_COLUMNS
+                ),
+                uid,
+                uid,
+                SQL(", ").join(
+                    SQL(f"%s::{sql_type}[]", list(values))
+                    for (_name, sql_type), values in zip(
+                        _ATTEMPT_COLUMNS, columns, strict=True
+                    )
                 ),
             )
         ]
