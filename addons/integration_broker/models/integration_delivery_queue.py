@@ -1,5 +1,4 @@
 import time
-from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
 
 from odoo import models
@@ -20,12 +19,11 @@ class IntegrationDeliveryQueue(models.AbstractModel):
 
     def _send_rabbitmq(self, subscription, deliveries, circuit):
         """Publish the deliveries to the subscription's exchange, one confirm
-        window at a time on one connection, three windows in the pipe: while
-        the broker confirms one (a thread of its own), the outcomes of the
-        previous one are written (a second thread, on this cursor) and the
-        messages of the next one built. A crash thus publishes again at most
-        two windows (the one in flight and the one being recorded), with the
-        same ``message_id``.
+        window at a time on one connection: while the broker confirms one
+        window (a thread of its own), the outcomes of the previous one are
+        recorded and committed. A crash thus publishes again at most two
+        windows (the one in flight and the one being recorded), with the same
+        ``message_id``.
 
         :return: the number of deliveries published (confirmed or not)
         """
@@ -39,18 +37,14 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         style = subscription.payload_style
         base_url = self.get_base_url()
 
-        def read(delivery_ids):
-            """The window's envelopes, in one query (the cursor's part of
-            building a window)."""
-            return (
-                self.env["integration.event"]
-                .browse([rows[delivery_id].event_id for delivery_id in delivery_ids])
-                ._cloudevents(base_url)
+        def prepare(delivery_ids):
+            """The window's messages, read in one query, built while the
+            previous window is published. The ``traceparent`` is the span of
+            the attempt that recording stores."""
+            events = self.env["integration.event"].browse(
+                [rows[delivery_id].event_id for delivery_id in delivery_ids]
             )
-
-        def build(delivery_ids, envelopes):
-            """The window's messages, without the database. The
-            ``traceparent`` is the span of the attempt recording stores."""
+            envelopes = events._cloudevents(base_url)
             items = []
             for delivery_id in delivery_ids:
                 row = rows[delivery_id]
@@ -70,7 +64,6 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         deadline = time.monotonic() + DRAIN_TIME_BUDGET
         ids = deliveries.ids
         windows = [ids[start : start + window] for start in range(0, len(ids), window)]
-        windows.append([])  # the one after the last: nothing to build
         sent = 0
         unroutable = None
         routed = False  # an unroutable exception resolved by this drain
@@ -81,21 +74,19 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         def publish(chunk):
             return windows_publisher.publish([message for _id, message in chunk])
 
-        with (
-            ThreadPoolExecutor(1, thread_name_prefix="broker-relay") as relay,
-            ThreadPoolExecutor(1, thread_name_prefix="broker-record") as recorder,
-        ):
-            writing = None
+        with ThreadPoolExecutor(1, thread_name_prefix="broker-relay") as relay:
             try:
                 # the connection opens while the rows are read
                 relay.submit(windows_publisher.open)
                 # what recording needs, read once: a drain publishes each
                 # delivery once
                 rows = delivery_model._recording_rows(ids)
-                chunk = build(windows[0], read(windows[0]))
+                chunk = prepare(windows[0]) if windows else []
                 upcoming = relay.submit(publish, chunk) if chunk else None
-                following = build(windows[1], read(windows[1])) if chunk else []
-                for index in range(len(windows) - 1):
+                for index in range(len(windows)):
+                    following = (
+                        prepare(windows[index + 1]) if index + 1 < len(windows) else []
+                    )
                     results = upcoming.result()
                     sent += len(chunk)
                     outcomes = []
@@ -129,16 +120,7 @@ class IntegrationDeliveryQueue(models.AbstractModel):
                     if following and not blocked and time.monotonic() < deadline:
                         # the next window goes out while this one is recorded
                         upcoming = relay.submit(publish, following)
-                    plan = delivery_model._recording_plan(outcomes, rows=rows)
-                    after_next = windows[index + 2] if upcoming else []
-                    envelopes = read(after_next) if after_next else {}
-                    # the outcomes are written while the window after the next
-                    # is built; the cursor is the recorder's meanwhile
-                    writing = recorder.submit(
-                        delivery_model._write_recorded, plan.attempts, plan.updates
-                    )
-                    following_next = build(after_next, envelopes)
-                    delivery_model._after_recorded(plan, writing.result())
+                    delivery_model._record_results(outcomes, rows=rows)
                     if unroutable:
                         subscription._report_unroutable(unroutable)
                     elif not routed and any(
@@ -150,10 +132,8 @@ class IntegrationDeliveryQueue(models.AbstractModel):
                     self._commit()
                     if upcoming is None:
                         break
-                    chunk, following = following, following_next
+                    chunk = following
             finally:
-                if writing is not None:
-                    futures.wait([writing])  # the cursor is this thread's again
                 # after the window in flight, if any (the relay runs one at a time)
                 relay.submit(windows_publisher.close)
                 self._store_circuit(subscription, circuit)

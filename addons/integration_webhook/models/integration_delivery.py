@@ -271,9 +271,6 @@ class IntegrationDelivery(models.Model):
         learns what changed (cache, stored fields that depend on these, e.g.
         inventory freshness). Dead deliveries and delivered replays then go
         through the ORM: they are few and raise or resolve exceptions.
-
-        The three steps are methods of their own: a relay writes one window
-        (:meth:`_write_recorded`, no ORM) while it builds the next.
         """
         if not outcomes:
             return
@@ -375,10 +372,6 @@ class IntegrationDelivery(models.Model):
         """The attempts' ``INSERT`` (tuples in ``_ATTEMPT_COLUMNS`` order) and
         one ``UPDATE`` of the deliveries per distinct change, sent to the
         database as one statement list: one round trip.
-
-        No ORM, only the cursor: a relay runs it in a thread of its own while
-        it builds the next window's messages (and uses the cursor for nothing
-        else meanwhile).
 
         :return: the delivery field names written
         """
