@@ -4,6 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 from odoo import models
 from odoo.exceptions import UserError
 
+from odoo.addons.integration_core.tools.trace_context import make as make_traceparent
 from odoo.addons.integration_webhook.models.integration_delivery_queue import (
     DRAIN_TIME_BUDGET,
 )
@@ -49,9 +50,8 @@ class IntegrationDeliveryQueue(models.AbstractModel):
             for delivery_id in delivery_ids:
                 row = rows[delivery_id]
                 envelope = envelopes[row.event_id]
-                # attempt_trace's ids are valid: no need for trace_context.make
                 body, properties = build_message(
-                    envelope, style, "00-{}-{}-01".format(*row.next_trace())
+                    envelope, style, make_traceparent(*row.next_trace())
                 )
                 items.append(
                     (delivery_id, (routing_key(template, envelope), body, properties))

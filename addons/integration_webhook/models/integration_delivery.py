@@ -37,16 +37,6 @@ _ATTEMPT_COLUMNS = (
 )
 
 
-class RecordingPlan(NamedTuple):
-    """What recording a batch of outcomes writes (``_recording_plan``)."""
-
-    ids: list  # the deliveries, in the outcomes' order
-    attempts: list  # tuples in _ATTEMPT_COLUMNS order
-    updates: dict  # sorted change items -> delivery ids
-    dead_ids: list
-    replayed_ids: list
-
-
 class RecordingRow(NamedTuple):
     """What sending and recording need of a delivery (``_recording_rows``)."""
 
@@ -78,8 +68,8 @@ def attempt_trace(event_trace_id, event_uuid, event_id, delivery_id, replay, att
     The trace is the one of the request that caused the event, else the
     event's own (its UUID's 32 hex digits: stable across retries). The span
     id is derived from the delivery, its replay and the attempt, so the
-    header sent and the attempt recorded agree. Cached: a relay computes it
-    for the message's ``traceparent``, then recording for the attempt.
+    header sent and the attempt recorded agree. Cached: a drain computes it
+    for the header it sends, then recording for the attempt it stores.
     """
     trace_id = event_trace_id
     if not is_trace_id(trace_id):
@@ -274,13 +264,6 @@ class IntegrationDelivery(models.Model):
         """
         if not outcomes:
             return
-        plan = self._recording_plan(outcomes, rows)
-        self._after_recorded(plan, self._write_recorded(plan.attempts, plan.updates))
-
-    @api.model
-    def _recording_plan(self, outcomes, rows=None):
-        """What recording ``outcomes`` writes (see :meth:`_record_results`),
-        computed without writing: a :class:`RecordingPlan`."""
         now_ts = time.time()
         now = fields.Datetime.now()
         ids = [delivery.id for delivery, _result in outcomes]
@@ -331,20 +314,14 @@ class IntegrationDelivery(models.Model):
             change["last_status_code"] = result.status
             change["last_error"] = result.error[:500] if result.error else None
             updates[tuple(sorted(change.items()))].append(delivery_id)
-        return RecordingPlan(ids, attempts, updates, dead_ids, replayed_ids)
-
-    @api.model
-    def _after_recorded(self, plan, changed):
-        """The ORM told what :meth:`_write_recorded` changed (``changed``: the
-        field names), then the dead deliveries reported and the delivered
-        replays resolved."""
-        deliveries = self.browse(plan.ids)
+        changed = self._write_recorded(attempts, updates)
+        deliveries = self.browse(ids)
         deliveries.invalidate_recordset([*changed, "attempt_count", "attempt_ids"])
         deliveries.modified([*changed, "attempt_count"])
-        for delivery in self.browse(plan.dead_ids):
+        for delivery in self.browse(dead_ids):
             delivery._report_dead()
-        if plan.replayed_ids:
-            replayed = self.browse(plan.replayed_ids)
+        if replayed_ids:
+            replayed = self.browse(replayed_ids)
             self.env["integration.exception"].resolve_for(replayed)
             replayed._resolve_dead_exceptions()
 
@@ -377,8 +354,8 @@ class IntegrationDelivery(models.Model):
         """
         cr = self.env.cr
         uid = self.env.uid
-        # one array per column, unnested by the database: the statement's
-        # size and the client's work do not grow with a value per row
+        # one array parameter per column, unnested by the database: the
+        # client composes nine parameters, not an SQL object per row
         columns = list(zip(*attempts, strict=True))
         statements = [
             SQL(
