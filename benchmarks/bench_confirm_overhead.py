@@ -46,6 +46,7 @@ SUBSCRIPTIONS = (1, 3, 10)
 MODES = ("none", *SUBSCRIPTIONS)
 WARM_UP_ROUNDS = 3
 BENCH_PARTNER = "Bench partner"
+DRAIN_CHANNEL = "root.integration_webhook"  # integration_delivery_queue.DRAIN_CHANNEL
 
 
 def setup_data(registry):
@@ -102,11 +103,29 @@ def confirm(registry, order_id):
 
 
 def bench_subscriptions(registry, receiver_url):
-    """Every subscription disabled, then ten bench subscriptions created
-    disabled; their ids."""
+    """Every subscription disabled, the ten bench subscriptions (those of
+    earlier runs, created the first time) disabled and pointed at
+    ``receiver_url``; their ids.
+
+    What earlier runs left is removed first, so that every run starts from
+    the same state: their deliveries and the drain jobs that no runner took
+    (the benchmark starts no job runner).
+    """
     with environment(registry) as env:
         subscriptions = env["integration.subscription"]
         subscriptions.search([("state", "!=", "disabled")]).write({"state": "disabled"})
+        existing = subscriptions.search(
+            [("name", "=like", f"{BENCH_PARTNER} %")], order="id"
+        )
+        env.cr.execute(
+            "DELETE FROM integration_delivery WHERE subscription_id = ANY(%s)",
+            (existing.ids,),
+        )
+        env.cr.execute(
+            "DELETE FROM queue_job WHERE channel = %s AND state = 'pending'",
+            (DRAIN_CHANNEL,),
+        )
+        existing.write({"target_url": receiver_url})
         accepted = env["integration.event.type"]._get_by_code("order.accepted")
         created = subscriptions.create(
             [
@@ -116,10 +135,10 @@ def bench_subscriptions(registry, receiver_url):
                     "event_type_ids": [(6, 0, accepted.ids)],
                     "state": "disabled",
                 }
-                for n in range(max(SUBSCRIPTIONS))
+                for n in range(len(existing), max(SUBSCRIPTIONS))
             ]
         )
-        return created.ids
+        return (existing | created).ids[: max(SUBSCRIPTIONS)]
 
 
 def switch(registry, subscription_ids, mode):
