@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, config
+from odoo.tools import SQL, config, ormcache
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.integration_core.models.integration_exception import OPEN_STATES
@@ -413,7 +413,7 @@ class IntegrationSubscription(models.Model):
                     subscriptions._field_to_sql(subscriptions._table, field.name, query)
                     for field in fields_
                 ),
-                *subscriptions._many2many_arrays(types_field, ["id", "active"]),
+                *subscriptions._many2many_arrays(types_field.name, ("id", "active")),
             )
         )
         if not rows:
@@ -428,44 +428,46 @@ class IntegrationSubscription(models.Model):
             cache.insert_missing(types.browse(ids_), types._fields["active"], actives)
         return found
 
-    def _many2many_arrays(self, field, names):
+    @ormcache("fname", "names")
+    def _many2many_arrays(self, fname, names):
         """One ``ARRAY(...)`` per name in ``names``: those columns of the
-        records that ``field`` (a many2many of this model) holds for the row
+        records that ``fname`` (a many2many of this model) holds for the row
         of this model's table in the enclosing query, in the order and under
-        the rules ``Many2many.read`` applies (archived ones included: the
-        cache holds them, reading filters them)."""
-        comodel = self.env[field.comodel_name].with_context(
+        the rules ``Many2many.read`` applies as superuser (archived ones
+        included: the cache holds them, reading filters them). The same for
+        every emit: built once per registry."""
+        model = self.sudo()  # no record rules: the same SQL for every user
+        field = model._fields[fname]
+        comodel = model.env[field.comodel_name].with_context(
             active_test=False, **field.context
         )
-        arrays = []
-        for name in names:
-            sub = comodel._where_calc(field.get_domain_list(self))
-            comodel._apply_ir_rules(sub, "read")
-            sub.order = comodel._order_to_sql(comodel._order, sub)
-            sub.add_join(
-                "JOIN",
-                field.relation,
-                None,
-                SQL(
-                    "%s = %s",
-                    SQL.identifier(field.relation, field.column2),
-                    SQL.identifier(comodel._table, "id"),
-                ),
+        sub = comodel._where_calc(field.get_domain_list(model))
+        comodel._apply_ir_rules(sub, "read")
+        sub.order = comodel._order_to_sql(comodel._order, sub)
+        sub.add_join(
+            "JOIN",
+            field.relation,
+            None,
+            SQL(
+                "%s = %s",
+                SQL.identifier(field.relation, field.column2),
+                SQL.identifier(comodel._table, "id"),
+            ),
+        )
+        sub.add_where(
+            SQL(
+                "%s = %s",
+                SQL.identifier(field.relation, field.column1),
+                SQL.identifier(model._table, "id"),
             )
-            sub.add_where(
-                SQL(
-                    "%s = %s",
-                    SQL.identifier(field.relation, field.column1),
-                    SQL.identifier(self._table, "id"),
-                )
+        )
+        return tuple(
+            SQL(
+                "ARRAY(%s)",
+                sub.select(comodel._field_to_sql(comodel._table, name, sub)),
             )
-            arrays.append(
-                SQL(
-                    "ARRAY(%s)",
-                    sub.select(comodel._field_to_sql(comodel._table, name, sub)),
-                )
-            )
-        return arrays
+            for name in names
+        )
 
     def _disable(self, reason):
         """Stop sending, keep pending deliveries, tell the managers."""
