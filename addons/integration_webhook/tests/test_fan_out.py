@@ -1,6 +1,7 @@
 from datetime import timedelta
+from unittest.mock import patch
 
-from odoo import fields
+from odoo import api, fields
 from odoo.tests import tagged
 
 from odoo.addons.queue_job.job import Job
@@ -286,6 +287,25 @@ class TestFanOut(WebhookCase):
         inserted = deliveries._insert(vals)
         self.assertEqual(inserted.event_id, first | second)
         self.assertEqual(set(inserted.mapped("state")), {"pending"})
+
+    def test_an_override_of_create_still_sees_the_fan_out_deliveries(self):
+        """A rule of base_automation on deliveries replaces ``create`` on the
+        registry's class of the model (``patch`` in ``_register_hook``): the
+        fan-out then creates its deliveries through it."""
+        subscription = self.subscribe()
+        model_class = type(self.env["integration.delivery"])
+        origin = model_class.create
+        seen = []
+
+        @api.model_create_multi
+        def create(records, vals_list):
+            seen.append([vals["subscription_id"] for vals in vals_list])
+            return origin(records, vals_list)
+
+        with patch.object(model_class, "create", create), trap_jobs():
+            event = self.emit()
+        self.assertEqual(seen, [[subscription.id]])
+        self.assertEqual(subscription.delivery_ids.event_id, event)
 
     def test_a_drain_job_already_waiting_is_not_stored_twice(self):
         """The identity check of the bulk insert: a job still to run with the
