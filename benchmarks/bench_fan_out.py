@@ -70,8 +70,10 @@ class Meter:
 
 def wrap_all(meter):
     from odoo.addons.integration_webhook.models import (
+        integration_delivery,
         integration_delivery_queue,
         integration_event,
+        integration_subscription,
     )
 
     undo = [
@@ -80,6 +82,13 @@ def wrap_all(meter):
             integration_delivery_queue.IntegrationDeliveryQueue, "_enqueue", "enqueue"
         ),
     ]
+    # the fan-out's other two steps, where the code has them
+    for cls, method, name in (
+        (integration_subscription.IntegrationSubscription, "_listening", "listening"),
+        (integration_delivery.IntegrationDelivery, "_insert", "insert"),
+    ):
+        if hasattr(cls, method):
+            undo.append(meter.wrap(cls, method, name))
     hooks = getattr(integration_event, "FAN_OUT_HOOKS", ())
     for cls, method, name in hooks:
         undo.append(meter.wrap(cls, method, name))

@@ -28,6 +28,7 @@ from odoo.addons.integration_core.tools import pg
 from odoo.addons.integration_core.tools.trace_context import make as make_traceparent
 from odoo.addons.integration_core.tools.url_safety import UnsafeTargetError
 from odoo.addons.queue_job import delay as queue_delay
+from odoo.addons.queue_job.job import Job
 from odoo.addons.queue_job.utils import must_run_without_delay
 
 from ..tools import circuit as circuit_tools
@@ -67,41 +68,31 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         subscription as the job's record), which calls :meth:`_drain`.
 
         The jobs are queue_job's own (its ``Job``, identity keys, stored in
-        this transaction), but found and written for all subscriptions at
-        once: one query for the identity keys already waiting and one insert,
-        instead of three queries and an ORM create per subscription
-        (``with_delay``), which made every subscription cost the user about
-        1.5% of a sale order's confirmation.
+        this transaction), written for all subscriptions by one query
+        (:meth:`_store_jobs`) instead of three queries and an ORM create per
+        subscription (``with_delay``), which made every subscription cost the
+        user about 1.5% of a sale order's confirmation. Under queue_job's
+        ``trap_jobs()`` (tests) and when jobs run at once
+        (``queue_job__no_delay``) they go through ``with_delay``.
         """
         subscriptions = subscriptions.filtered(lambda s: s.state == "active").sudo()
         if not subscriptions:
             return
-        if eta:
-            key_part = f"eta-{int(eta.timestamp())}"
-        else:
-            key_part = f"tx-{self._txid()}"
-        keys = {
-            subscription: f"integration_webhook.drain-{subscription.id}-{key_part}"
-            for subscription in subscriptions
-        }
-        if must_run_without_delay(self.env):
-            for subscription, key in keys.items():
+        if must_run_without_delay(self.env) or queue_delay.Job is not Job:
+            # trap_jobs() replaces the class in queue_job's delay module: the
+            # trap sees every job asked for, as it would of with_delay
+            key_part = f"eta-{int(eta.timestamp())}" if eta else f"tx-{self._txid()}"
+            for subscription in subscriptions:
                 subscription.with_delay(
-                    **self._drain_job_options(subscription, eta, priority, key)
+                    **self._drain_job_options(
+                        subscription,
+                        eta,
+                        priority,
+                        f"integration_webhook.drain-{subscription.id}-{key_part}",
+                    )
                 )._drain()
             return
-        # built before the identity keys are looked up, as ``with_delay``
-        # does, and through the module: queue_job's trap_jobs() replaces the
-        # class there in tests and sees every job asked for
-        jobs = [
-            queue_delay.Job(
-                subscription._drain,
-                **self._drain_job_options(subscription, eta, priority, key),
-            )
-            for subscription, key in keys.items()
-        ]
-        waiting = self._waiting_identity_keys(list(keys.values()))
-        self._store_jobs([job for job in jobs if job.identity_key not in waiting])
+        self._store_jobs(subscriptions, eta, priority)
 
     @api.model
     def _drain_job_options(self, subscription, eta, priority, identity_key):
@@ -125,50 +116,64 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         return data[TXID_KEY]
 
     @api.model
-    def _waiting_identity_keys(self, keys):
-        """Those of ``keys`` that a job still to run has (queue_job's
-        ``job_record_with_same_identity_key``, for many keys in one query)."""
-        self.env["queue.job"].flush_model(["identity_key", "state"])
-        self.env.cr.execute(
-            """
-            SELECT identity_key FROM queue_job
-             WHERE identity_key = ANY(%s)
-               AND state IN ('wait_dependencies', 'pending', 'enqueued')
-            """,
-            (keys,),
-        )
-        return {row[0] for row in self.env.cr.fetchall()}
+    def _store_jobs(self, subscriptions, eta, priority):
+        """Store the drain jobs of ``subscriptions`` whose identity key no
+        job still to run has, with one ``INSERT ... SELECT``.
 
-    @api.model
-    def _store_jobs(self, jobs):
-        """Store new queue_job jobs with one INSERT.
-
-        ``Job.store`` searches each job's uuid first and creates it alone
-        through the ORM and the chatter (``mail.thread``, which logs and
-        subscribes nobody for jobs): about a millisecond per job, paid by
-        the user who confirmed an order. The row is the one ``store``
-        writes (``Job._store_values``), converted by the fields as the ORM
-        converts it; ``queue_job``'s trigger notifies the runner as for any
-        insert.
-
-        A job whose ``store`` was replaced on the instance is trapped by
-        queue_job's ``trap_jobs()`` (tests): it is left to that replacement.
+        ``with_delay`` would search the identity key (queue_job's
+        ``job_record_with_same_identity_key``), then the uuid, then create
+        the job alone through the ORM and the chatter (``mail.thread``, which
+        logs and subscribes nobody for jobs): about a millisecond per job,
+        paid by the user who confirmed an order. Here each row is the one
+        ``Job.store`` writes (``Job._store_values``), converted by the fields
+        as the ORM converts it; the identity check is the ``NOT EXISTS`` of
+        the insert; queue_job's trigger notifies the runner as for any
+        insert. The key of a job of this transaction ends with
+        ``txid_current()``, asked by the same query.
         """
-        trapped = [job for job in jobs if "store" in vars(job)]
-        for job in trapped:
-            job.store()
-        rows = [job._store_values(create=True) for job in jobs if job not in trapped]
-        if not rows:
-            return
         job_model = self.env["queue.job"].sudo()
+        job_model.flush_model(["identity_key", "state"])
+        if eta:
+            key_part, key_sql = f"eta-{int(eta.timestamp())}", SQL("job.identity_key")
+        else:
+            key_part, key_sql = "tx-", SQL("job.identity_key || txid_current()")
+        rows = [
+            Job(
+                subscription._drain,
+                **self._drain_job_options(
+                    subscription,
+                    eta,
+                    priority,
+                    f"integration_webhook.drain-{subscription.id}-{key_part}",
+                ),
+            )._store_values(create=True)
+            for subscription in subscriptions
+        ]
         fields_ = [
             job_model._fields[name] for name in sorted({n for row in rows for n in row})
         ]
+        # the values go as plain tuples (untyped), the casts once in the select
+        selected = [
+            key_sql
+            if field.name == "identity_key"
+            else SQL(f"job.%s::{field.column_type[1]}", SQL.identifier(field.name))
+            for field in fields_
+        ]
+        columns = SQL(", ").join(SQL.identifier(field.name) for field in fields_)
         self.env.cr.execute(
             SQL(
-                "INSERT INTO queue_job (%s) VALUES %s",
-                SQL(", ").join(SQL.identifier(field.name) for field in fields_),
-                SQL(", ").join(
+                """
+                INSERT INTO queue_job (%(columns)s)
+                SELECT %(selected)s FROM (VALUES %(values)s) AS job (%(columns)s)
+                 WHERE NOT EXISTS (
+                       SELECT 1 FROM queue_job waiting
+                        WHERE waiting.identity_key = %(key)s
+                          AND waiting.state IN
+                              ('wait_dependencies', 'pending', 'enqueued'))
+                """,
+                columns=columns,
+                selected=SQL(", ").join(selected),
+                values=SQL(", ").join(
                     tuple(
                         field.convert_to_column_insert(
                             row.get(field.name), job_model, row
@@ -177,6 +182,7 @@ class IntegrationDeliveryQueue(models.AbstractModel):
                     )
                     for row in rows
                 ),
+                key=key_sql,
             )
         )
 
