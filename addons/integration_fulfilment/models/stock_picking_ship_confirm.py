@@ -4,8 +4,9 @@ from odoo.tools import float_compare
 
 from odoo.addons.integration_core.exceptions import BusinessRuleError
 from odoo.addons.integration_core.tools.mapping_codes import normalize_code
+from odoo.addons.integration_distribution.tools.batch_memo import BatchMemo
 
-from ..tools.ship_confirm import allocate, match_reserved
+from ..tools.ship_confirm import QUANT_MEMO, VALIDATION_MEMO, allocate, match_reserved
 
 
 class StockPicking(models.Model):
@@ -149,6 +150,10 @@ class StockPicking(models.Model):
         (one ``button_validate``, as a person validating a batch), the
         backorder decided by the system's policy instead of the wizard.
 
+        The validation keeps the answers to the questions Odoo asks again
+        for every move (``VALIDATION_MEMO``: the push rules,
+        ``procurement.group._get_push_rule``).
+
         :param ship_dates: ``{picking id: naive UTC datetime or None}``
         """
         pickings = self.sudo()
@@ -159,6 +164,7 @@ class StockPicking(models.Model):
             skip_backorder=True,
             picking_ids_not_to_backorder=pickings.ids if cancel_rest else [],
             skip_sms=True,
+            **{VALIDATION_MEMO: BatchMemo()},
         ).button_validate()
         for picking in pickings:
             if picking.state != "done":
@@ -174,6 +180,18 @@ class StockPicking(models.Model):
                 )
             if ship_dates.get(picking.id):
                 picking.date_done = ship_dates[picking.id]
+
+    def _create_backorder(self, backorder_moves=None):
+        """In a ship-confirm's validation, the backorders reserve with the
+        quants they read kept (``stock.quant._gather``)."""
+        if self.env.context.get(VALIDATION_MEMO) is None:
+            return super()._create_backorder(backorder_moves)
+        pickings = self.with_context(**{QUANT_MEMO: BatchMemo()})
+        return (
+            super(StockPicking, pickings)
+            ._create_backorder(backorder_moves)
+            .with_env(self.env)
+        )
 
     def _integration_confirm_lots(self, lines, rows):
         """``{row index: stock.lot}`` of the rows of tracked products (the

@@ -11,10 +11,20 @@ digit; the check digit brings the sum up to a multiple of ten.
 """
 
 __all__ = [
+    "QUANT_MEMO",
+    "VALIDATION_MEMO",
     "allocate",
     "gs1_check_digit",
+    "match_reserved",
     "sscc_error",
 ]
+
+# context keys of the per-validation memos (``BatchMemo``): the questions
+# Odoo asks again for every move of a ship-confirm's validation (push rules),
+# and the quants the backorders' reservation reads (valid only while no
+# quant is created, deleted or moved: see ``stock.quant._gather``)
+VALIDATION_MEMO = "integration_ship_confirm_memo"
+QUANT_MEMO = "integration_ship_confirm_quant_memo"
 
 
 def gs1_check_digit(digits):
