@@ -16,5 +16,6 @@ from . import stock_picking_ship_confirm
 from . import stock_move
 from . import stock_quant
 from . import procurement_group
+from . import stock_quant_package
 from . import integration_api_shipment_confirm_resource
 from . import integration_api_router_ship_confirm
