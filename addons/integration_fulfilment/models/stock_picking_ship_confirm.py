@@ -8,6 +8,8 @@ from odoo.addons.integration_distribution.tools.batch_memo import BatchMemo
 
 from ..tools.ship_confirm import QUANT_MEMO, VALIDATION_MEMO, allocate, match_reserved
 
+BACKORDER_COPIES = ("backorder_copies",)  # in the validation's memo
+
 
 class StockPicking(models.Model):
     """Ship-confirm from the warehouse: what a 3PL or WMS says it shipped
@@ -152,11 +154,13 @@ class StockPicking(models.Model):
 
         The validation keeps the answers to the questions Odoo asks again
         for every move (``VALIDATION_MEMO``: the push rules,
-        ``procurement.group._get_push_rule``).
+        ``procurement.group._get_push_rule``) and copies the batch's
+        backorders at once (:meth:`_create_backorder`).
 
         :param ship_dates: ``{picking id: naive UTC datetime or None}``
         """
         pickings = self.sudo()
+        memo = BatchMemo()
         cancel_rest = system.shipment_partial_policy == "cancel"
         # skip_sms: stock_sms's one-time "customers get an SMS" warning is a
         # question for a person at the screen, not for a warehouse system
@@ -164,7 +168,7 @@ class StockPicking(models.Model):
             skip_backorder=True,
             picking_ids_not_to_backorder=pickings.ids if cancel_rest else [],
             skip_sms=True,
-            **{VALIDATION_MEMO: BatchMemo()},
+            **{VALIDATION_MEMO: memo},
         ).button_validate()
         for picking in pickings:
             if picking.state != "done":
@@ -182,16 +186,80 @@ class StockPicking(models.Model):
                 picking.date_done = ship_dates[picking.id]
 
     def _create_backorder(self, backorder_moves=None):
-        """In a ship-confirm's validation, the backorders reserve with the
-        quants they read kept (``stock.quant._gather``)."""
-        if self.env.context.get(VALIDATION_MEMO) is None:
+        """In a ship-confirm's validation, the backorders of the batch are
+        copied in one create (:meth:`_integration_copy_backorders`), then
+        Odoo's own ``_create_backorder`` moves the rest into them; they
+        reserve with the quants they read kept (``stock.quant._gather``)."""
+        memo = self.env.context.get(VALIDATION_MEMO)
+        if memo is None:
             return super()._create_backorder(backorder_moves)
         pickings = self.with_context(**{QUANT_MEMO: BatchMemo()})
-        return (
-            super(StockPicking, pickings)
-            ._create_backorder(backorder_moves)
-            .with_env(self.env)
+        copies = memo.get(BACKORDER_COPIES, dict)
+        copies.update(pickings._integration_copy_backorders(backorder_moves))
+        try:
+            backorders = super(StockPicking, pickings)._create_backorder(
+                backorder_moves
+            )
+        finally:
+            copies.clear()
+        return backorders.with_env(self.env)
+
+    def _integration_copy_backorders(self, backorder_moves=None):
+        """``{picking id: its backorder}``: the copies Odoo's
+        ``_create_backorder`` would make one by one
+        (``_create_backorder_picking``: a ``copy`` per delivery, each with
+        its own create, creation note and follower), made by one create
+        when several deliveries need one. The same values as Odoo's
+        ``copy`` (``copy_data`` with Odoo's defaults, translations copied),
+        in the order Odoo would create them: the same names from the
+        sequence. Odoo's ``_create_backorder`` then takes each delivery's
+        copy (:meth:`_create_backorder_picking`) and does the rest itself.
+        """
+        todo = self.browse(
+            [
+                picking.id
+                for picking in self
+                if (
+                    backorder_moves.filtered(lambda m, p=picking: m.picking_id == p)
+                    if backorder_moves
+                    else picking._get_moves_to_backorder()
+                )
+            ]
         )
+        if len(todo) < 2:
+            return {}
+        defaults = {
+            picking.id: picking._integration_backorder_defaults() for picking in todo
+        }
+        vals_list = []
+        for picking in todo:
+            vals_list += picking.with_context(active_test=False).copy_data(
+                defaults[picking.id]
+            )
+        copies = self.create(vals_list)
+        for picking, copy in zip(todo, copies, strict=True):
+            picking.copy_translations(copy, excluded=defaults[picking.id])
+        return dict(zip(todo.ids, copies, strict=True))
+
+    def _integration_backorder_defaults(self):
+        """What Odoo's ``_create_backorder_picking`` gives ``copy``."""
+        self.ensure_one()
+        return {
+            "name": "/",
+            "move_ids": [],
+            "move_line_ids": [],
+            "backorder_id": self.id,
+        }
+
+    def _create_backorder_picking(self):
+        """The copy :meth:`_integration_copy_backorders` made for this
+        delivery, when it made one."""
+        memo = self.env.context.get(VALIDATION_MEMO)
+        copies = memo.get(BACKORDER_COPIES, dict) if memo is not None else {}
+        copy = copies.pop(self.id, None)
+        if copy is None:
+            return super()._create_backorder_picking()
+        return copy.with_env(self.env)
 
     def _integration_confirm_lots(self, lines, rows):
         """``{row index: stock.lot}`` of the rows of tracked products (the
