@@ -9,6 +9,9 @@ from odoo.addons.integration_distribution.tools.batch_memo import BatchMemo
 from ..tools.ship_confirm import QUANT_MEMO, VALIDATION_MEMO, allocate, match_reserved
 
 BACKORDER_COPIES = ("backorder_copies",)  # in the validation's memo
+NOTES = ("chatter_notes",)  # in the validation's memo: [(picking id, author, body)]
+# what a note Odoo posts in the validation may give message_post to be kept
+PLAIN_NOTE = {"body", "author_id", "message_type", "subtype_id", "subtype_xmlid"}
 
 
 class StockPicking(models.Model):
@@ -154,8 +157,9 @@ class StockPicking(models.Model):
 
         The validation keeps the answers to the questions Odoo asks again
         for every move (``VALIDATION_MEMO``: the push rules,
-        ``procurement.group._get_push_rule``) and copies the batch's
-        backorders at once (:meth:`_create_backorder`).
+        ``procurement.group._get_push_rule``), copies the batch's
+        backorders at once (:meth:`_create_backorder`) and logs Odoo's
+        notes together (:meth:`message_post`).
 
         :param ship_dates: ``{picking id: naive UTC datetime or None}``
         """
@@ -170,6 +174,7 @@ class StockPicking(models.Model):
             skip_sms=True,
             **{VALIDATION_MEMO: memo},
         ).button_validate()
+        pickings._integration_log_notes(memo)
         for picking in pickings:
             if picking.state != "done":
                 asked = isinstance(answer, dict) and answer.get("name")
@@ -202,7 +207,72 @@ class StockPicking(models.Model):
             )
         finally:
             copies.clear()
+        self._integration_log_notes(memo)
         return backorders.with_env(self.env)
+
+    def message_post(self, **kwargs):
+        """In a ship-confirm's validation, the plain notes Odoo posts on
+        the deliveries ("The initial demand has been updated." when a move
+        is split, "The backorder ... has been created.") are kept, then
+        logged together (:meth:`_integration_log_notes`). Posted one by
+        one, each goes through the notification machinery (the thread's
+        first message, the followers of the note subtype) for nobody."""
+        memo = self.env.context.get(VALIDATION_MEMO)
+        if (
+            memo is None
+            or len(self) != 1
+            or set(kwargs) - PLAIN_NOTE
+            or kwargs.get("message_type", "notification") != "notification"
+            or kwargs.get("subtype_xmlid") not in (None, "mail.mt_note")
+            or kwargs.get("subtype_id")
+            not in (None, False, self.env.ref("mail.mt_note").id)
+        ):
+            return super().message_post(**kwargs)
+        memo.get(NOTES, list).append(
+            (self.id, kwargs.get("author_id"), kwargs.get("body", ""))
+        )
+        return self.env["mail.message"]
+
+    def _integration_log_notes(self, memo):
+        """Log the notes :meth:`message_post` kept, each delivery's in the
+        order Odoo posted them, with ``_message_log_batch`` (one create per
+        author and round). A delivery with a follower of the note subtype
+        gets its notes posted as Odoo posts them, so that nobody misses a
+        notification."""
+        notes = memo.get(NOTES, list)
+        if not notes:
+            return
+        pending, notes[:] = list(notes), []
+        Picking = self.env["stock.picking"].with_context(**{VALIDATION_MEMO: None})
+        followed = set(
+            self.env["mail.followers"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "stock.picking"),
+                    ("res_id", "in", list({note[0] for note in pending})),
+                    ("subtype_ids", "in", self.env.ref("mail.mt_note").id),
+                ]
+            )
+            .mapped("res_id")
+        )
+        for picking_id, author_id, body in pending:
+            if picking_id in followed:
+                Picking.browse(picking_id).message_post(body=body, author_id=author_id)
+        pending = [note for note in pending if note[0] not in followed]
+        while pending:
+            rounds, later, seen = {}, [], set()
+            for picking_id, author_id, body in pending:
+                if picking_id in seen:
+                    later.append((picking_id, author_id, body))
+                    continue
+                seen.add(picking_id)
+                rounds.setdefault(author_id, {})[picking_id] = body
+            for author_id, bodies in rounds.items():
+                Picking.browse(list(bodies))._message_log_batch(
+                    bodies, author_id=author_id
+                )
+            pending = later
 
     def _integration_copy_backorders(self, backorder_moves=None):
         """``{picking id: its backorder}``: the copies Odoo's

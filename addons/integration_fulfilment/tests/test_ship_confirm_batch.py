@@ -173,3 +173,22 @@ class TestShipConfirmBatch(TransactionCase):
             self.assertEqual(
                 backorder.message_partner_ids, reference.message_partner_ids
             )
+
+    def test_a_follower_of_notes_is_notified_as_by_odoo(self):
+        """Notes logged together notify nobody: a delivery a colleague
+        follows with the note subtype gets its notes posted as Odoo posts
+        them (and the colleague notified)."""
+        pickings = [self.make_picking(lamp=3) for _ in range(2)]
+        watcher = new_test_user(
+            self.env, login="note_watcher", groups="stock.group_stock_user"
+        ).partner_id
+        note = self.env.ref("mail.mt_note")
+        pickings[0].message_subscribe(watcher.ids, note.ids)
+        self.confirm(pickings, [1, 1])
+        for picking, notified in ((pickings[0], True), (pickings[1], False)):
+            created = picking.message_ids.filtered(
+                lambda m, p=picking: p.backorder_ids.name in str(m.body)
+            )
+            self.assertEqual(len(created), 1)
+            self.assertEqual(created.subtype_id, note)
+            self.assertEqual(watcher in created.notified_partner_ids, notified)
