@@ -144,10 +144,13 @@ class StockPicking(models.Model):
         )
         picking.integration_shipment_id = payload["shipment_id"]
         picking.integration_shipped_by_id = system
+        # written only where it changes: a move whose lines are all picked is
+        # picked already (Odoo computes it from them), and writing it again
+        # writes every line again through the inverse
         shipped = picking.move_ids.filtered(lambda m: m.quantity)
-        shipped.picked = True
+        shipped.filtered(lambda m: not m.picked).picked = True
         (picking.move_ids - shipped).filtered(
-            lambda m: m.state not in ("done", "cancel")
+            lambda m: m.picked and m.state not in ("done", "cancel")
         ).picked = False
 
     def _integration_ship_confirm_validate(self, system, ship_dates):
@@ -558,7 +561,8 @@ class StockPicking(models.Model):
                 precision_rounding=move_line.product_uom_id.rounding,
             ):
                 vals["quantity"] = qty
-            vals["picked"] = True
+            if not move_line.picked:
+                vals["picked"] = True
             group = tuple(vals.items())
             writes[group] = writes.get(group, []) + [move_line.id]
         MoveLine = self.env["stock.move.line"]
