@@ -1,5 +1,6 @@
-"""Ship-confirm from a warehouse: SSCC-18 check digits and how shipped
-rows split over the moves of a picking.
+"""Ship-confirm from a warehouse: SSCC-18 check digits, how shipped rows
+split over the moves of a picking, and the context keys of the memos its
+validation keeps.
 
 No ORM. GS1 General Specifications, 7.9 (check digit calculation): the
 digits are weighted 3, 1, 3, 1... from the right, excluding the check
