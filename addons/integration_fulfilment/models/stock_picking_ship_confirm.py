@@ -208,8 +208,14 @@ class StockPicking(models.Model):
             backorders = super(StockPicking, pickings)._create_backorder(
                 backorder_moves
             )
-        finally:
+        except Exception:
             copies.clear()
+            raise
+        # a copy Odoo did not take (it found nothing to backorder after all)
+        # would stay as an empty delivery
+        unused = self.browse([copy.id for copy in copies.values()])
+        copies.clear()
+        unused.unlink()
         self._integration_log_notes(memo)
         return backorders.with_env(self.env)
 

@@ -5,7 +5,14 @@ from odoo.addons.integration_distribution.tools.batch_memo import asked_by
 from ..tools.ship_confirm import QUANT_MEMO
 
 # a write of these fields can change which quants a search finds, or their order
-GATHER_FIELDS = {"product_id", "location_id", "lot_id", "package_id", "owner_id"}
+GATHER_FIELDS = {
+    "product_id",
+    "location_id",
+    "lot_id",
+    "package_id",
+    "owner_id",
+    "in_date",
+}
 
 
 class StockQuant(models.Model):

@@ -6,7 +6,10 @@ delivery."""
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools.sql import index_exists
 
+from odoo.addons.integration_distribution.tools.batch_memo import BatchMemo
+
 from ..models.stock_quant_package import SSCC_INDEX
+from ..tools.ship_confirm import QUANT_MEMO
 
 
 @tagged("post_install", "-at_install")
@@ -192,3 +195,24 @@ class TestShipConfirmBatch(TransactionCase):
             self.assertEqual(len(created), 1)
             self.assertEqual(created.subtype_id, note)
             self.assertEqual(watcher in created.notified_partner_ids, notified)
+
+    def test_kept_quants_are_forgotten_when_a_quant_is_created(self):
+        """The backorders' reservation reads the quants of a product under
+        a location once; a quant created meanwhile is found again."""
+        memo = BatchMemo()
+        Quant = self.env["stock.quant"].with_context(**{QUANT_MEMO: memo})
+        stock = self.warehouse.lot_stock_id
+        before = Quant._gather(self.desk, stock)
+        self.assertEqual(len(memo), 1)
+        self.assertEqual(Quant._gather(self.desk, stock), before)
+        self.assertEqual(len(memo), 1)
+        # strict searches (a quant may be created right after) are not kept
+        Quant._gather(self.desk, stock, strict=True)
+        self.assertEqual(len(memo), 1)
+        shelf = self.env["stock.location"].create(
+            {"name": "Batch shelf", "location_id": stock.id}
+        )
+        Quant._update_available_quantity(self.desk, shelf, 5)
+        self.assertEqual(len(memo), 0)
+        after = Quant._gather(self.desk, stock)
+        self.assertEqual(after - before, Quant.search([("location_id", "=", shelf.id)]))
