@@ -1,18 +1,12 @@
-from odoo import api, models
+from odoo import api, fields, models
 
 from odoo.addons.integration_distribution.tools.batch_memo import asked_by
 
 from ..tools.ship_confirm import QUANT_MEMO
 
-# a write of these fields can change which quants a search finds, or their order
-GATHER_FIELDS = {
-    "product_id",
-    "location_id",
-    "lot_id",
-    "package_id",
-    "owner_id",
-    "in_date",
-}
+# a write of these fields can change which quants a search finds (in_date:
+# their FIFO order)
+GATHER_FIELDS = {"product_id", "location_id", "lot_id", "package_id", "owner_id"}
 
 
 class StockQuant(models.Model):
@@ -76,7 +70,17 @@ class StockQuant(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if GATHER_FIELDS.intersection(vals):
+        if self.env.context.get(QUANT_MEMO) is not None and (
+            GATHER_FIELDS.intersection(vals)
+            or (
+                "in_date" in vals
+                # Odoo writes it with every reservation, mostly unchanged
+                and any(
+                    quant.in_date != fields.Datetime.to_datetime(vals["in_date"])
+                    for quant in self
+                )
+            )
+        ):
             self._integration_forget_quants()
         return super().write(vals)
 
