@@ -116,15 +116,14 @@ class StockPicking(models.Model):
 
             @precommit.add
             def emit():
+                # one _emit_many for the transaction (one lock of the
+                # subjects' sequences, one create, one fan-out), each event
+                # with the trace of the request that shipped its delivery
                 traces = precommit.data.pop(PENDING_DISPATCHED, {})
-                by_trace = {}
-                for picking_id, trace in traces.items():
-                    by_trace.setdefault(trace, []).append(picking_id)
-                for trace, ids in by_trace.items():
-                    pickings = env["stock.picking"].browse(ids).exists()
-                    pickings.with_context(
-                        integration_trace_id=trace
-                    )._integration_emit_shipment_dispatched()
+                pickings = env["stock.picking"].browse(list(traces)).exists()
+                pickings.with_context(
+                    integration_trace_id=None
+                )._integration_emit_shipment_dispatched(traces)
                 env.flush_all()  # the commit does not flush after precommit hooks
 
         # the trace of the request that shipped each delivery (several
@@ -140,12 +139,16 @@ class StockPicking(models.Model):
     # ------------------------------------------------------------------
     # shipment.dispatched
     # ------------------------------------------------------------------
-    def _integration_emit_shipment_dispatched(self):
-        """One ``shipment.dispatched`` event per outgoing delivery now done.
+    def _integration_emit_shipment_dispatched(self, traces=None):
+        """One ``shipment.dispatched`` event per outgoing delivery now done,
+        all in one ``_emit_many``.
 
         ``_action_done`` runs once per validation for all the pickings
         validated together; the quantities left for later move to a backorder
         that is not done yet, and gets its own event when it ships.
+
+        :param traces: ``{picking id: trace id or None}``, the trace each
+            event continues (else the context's ``integration_trace_id``)
         """
         if self.env.context.get("integration_no_events"):
             return self.env["integration.event"]
@@ -154,9 +157,13 @@ class StockPicking(models.Model):
         )
         if not pickings:
             return self.env["integration.event"]
-        return self.env["integration.event"]._emit_many(
-            [picking._integration_shipment_dispatched_item() for picking in pickings]
-        )
+        items = []
+        for picking in pickings:
+            item = picking._integration_shipment_dispatched_item()
+            if traces is not None:
+                item["trace_id"] = traces.get(picking.id)
+            items.append(item)
+        return self.env["integration.event"]._emit_many(items)
 
     def _integration_source_order(self):
         """The sale order this delivery ships, if any (first one)."""

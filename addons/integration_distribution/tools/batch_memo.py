@@ -15,6 +15,11 @@ call: nothing is kept across transactions, so no answer goes stale.
 'R7'
 >>> calls
 [7]
+>>> memo.clear()
+>>> memo.get(("rule", 7), lambda: calls.append(7) or "R7 again")
+'R7 again'
+>>> len(memo)
+1
 >>> freeze({"product_id": 3, "partner_category_id": [2, 1], "company_id": False})
 (('company_id', False), ('partner_category_id', (2, 1)), ('product_id', 3))
 >>> freeze({"related_root_plan_ids": object()}) is None
@@ -42,6 +47,11 @@ class BatchMemo:
         except KeyError:
             answer = self._answers[key] = compute()
             return answer
+
+    def clear(self):
+        """Forget every answer: for a memo whose answers hold only until
+        the batch changes what they were computed from."""
+        self._answers.clear()
 
     def __len__(self):
         return len(self._answers)

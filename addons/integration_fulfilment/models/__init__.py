@@ -13,5 +13,9 @@ from . import integration_api_shipment_ack
 from . import integration_api_router_release
 from . import integration_system_ship_confirm
 from . import stock_picking_ship_confirm
+from . import stock_move
+from . import stock_quant
+from . import procurement_group
+from . import stock_quant_package
 from . import integration_api_shipment_confirm_resource
 from . import integration_api_router_ship_confirm

@@ -4,8 +4,14 @@ from odoo.tools import float_compare
 
 from odoo.addons.integration_core.exceptions import BusinessRuleError
 from odoo.addons.integration_core.tools.mapping_codes import normalize_code
+from odoo.addons.integration_distribution.tools.batch_memo import BatchMemo
 
-from ..tools.ship_confirm import allocate, match_reserved
+from ..tools.ship_confirm import QUANT_MEMO, VALIDATION_MEMO, allocate, match_reserved
+
+BACKORDER_COPIES = ("backorder_copies",)  # in the validation's memo
+NOTES = ("chatter_notes",)  # in the validation's memo: [(picking id, author, body)]
+# what a note Odoo posts in the validation may give message_post to be kept
+PLAIN_NOTE = {"body", "author_id", "message_type", "subtype_id", "subtype_xmlid"}
 
 
 class StockPicking(models.Model):
@@ -138,10 +144,13 @@ class StockPicking(models.Model):
         )
         picking.integration_shipment_id = payload["shipment_id"]
         picking.integration_shipped_by_id = system
+        # written only where it changes: a move whose lines are all picked is
+        # picked already (Odoo computes it from them), and writing it again
+        # writes every line again through the inverse
         shipped = picking.move_ids.filtered(lambda m: m.quantity)
-        shipped.picked = True
+        shipped.filtered(lambda m: not m.picked).picked = True
         (picking.move_ids - shipped).filtered(
-            lambda m: m.state not in ("done", "cancel")
+            lambda m: m.picked and m.state not in ("done", "cancel")
         ).picked = False
 
     def _integration_ship_confirm_validate(self, system, ship_dates):
@@ -149,9 +158,16 @@ class StockPicking(models.Model):
         (one ``button_validate``, as a person validating a batch), the
         backorder decided by the system's policy instead of the wizard.
 
+        The validation keeps the answers to the questions Odoo asks again
+        for every move (``VALIDATION_MEMO``: the push rules,
+        ``procurement.group._get_push_rule``), copies the batch's
+        backorders at once (:meth:`_create_backorder`) and logs Odoo's
+        notes together (:meth:`message_post`).
+
         :param ship_dates: ``{picking id: naive UTC datetime or None}``
         """
         pickings = self.sudo()
+        memo = BatchMemo()
         cancel_rest = system.shipment_partial_policy == "cancel"
         # skip_sms: stock_sms's one-time "customers get an SMS" warning is a
         # question for a person at the screen, not for a warehouse system
@@ -159,7 +175,9 @@ class StockPicking(models.Model):
             skip_backorder=True,
             picking_ids_not_to_backorder=pickings.ids if cancel_rest else [],
             skip_sms=True,
+            **{VALIDATION_MEMO: memo},
         ).button_validate()
+        pickings._integration_log_notes(memo)
         for picking in pickings:
             if picking.state != "done":
                 asked = isinstance(answer, dict) and answer.get("name")
@@ -174,6 +192,153 @@ class StockPicking(models.Model):
                 )
             if ship_dates.get(picking.id):
                 picking.date_done = ship_dates[picking.id]
+
+    def _create_backorder(self, backorder_moves=None):
+        """In a ship-confirm's validation, the backorders of the batch are
+        copied in one create (:meth:`_integration_copy_backorders`), then
+        Odoo's own ``_create_backorder`` moves the rest into them; they
+        reserve with the quants they read kept (``stock.quant._gather``)."""
+        memo = self.env.context.get(VALIDATION_MEMO)
+        if memo is None:
+            return super()._create_backorder(backorder_moves)
+        pickings = self.with_context(**{QUANT_MEMO: BatchMemo()})
+        copies = memo.get(BACKORDER_COPIES, dict)
+        copies.update(pickings._integration_copy_backorders(backorder_moves))
+        try:
+            backorders = super(StockPicking, pickings)._create_backorder(
+                backorder_moves
+            )
+        except Exception:
+            copies.clear()
+            raise
+        # a copy Odoo did not take (it found nothing to backorder after all)
+        # would stay as an empty delivery
+        unused = self.browse([copy.id for copy in copies.values()])
+        copies.clear()
+        unused.unlink()
+        self._integration_log_notes(memo)
+        return backorders.with_env(self.env)
+
+    def message_post(self, **kwargs):
+        """In a ship-confirm's validation, the plain notes Odoo posts on
+        the deliveries ("The initial demand has been updated." when a move
+        is split, "The backorder ... has been created.") are kept, then
+        logged together (:meth:`_integration_log_notes`). Posted one by
+        one, each goes through the notification machinery (the thread's
+        first message, the followers of the note subtype) for nobody."""
+        memo = self.env.context.get(VALIDATION_MEMO)
+        if (
+            memo is None
+            or len(self) != 1
+            or set(kwargs) - PLAIN_NOTE
+            or kwargs.get("message_type", "notification") != "notification"
+            or kwargs.get("subtype_xmlid") not in (None, "mail.mt_note")
+            or kwargs.get("subtype_id")
+            not in (None, False, self.env.ref("mail.mt_note").id)
+        ):
+            return super().message_post(**kwargs)
+        memo.get(NOTES, list).append(
+            (self.id, kwargs.get("author_id"), kwargs.get("body", ""))
+        )
+        return self.env["mail.message"]
+
+    def _integration_log_notes(self, memo):
+        """Log the notes :meth:`message_post` kept, each delivery's in the
+        order Odoo posted them, with ``_message_log_batch`` (one create per
+        author and round). A delivery with a follower of the note subtype
+        gets its notes posted as Odoo posts them, so that nobody misses a
+        notification."""
+        notes = memo.get(NOTES, list)
+        if not notes:
+            return
+        pending, notes[:] = list(notes), []
+        Picking = self.env["stock.picking"].with_context(**{VALIDATION_MEMO: None})
+        followed = set(
+            self.env["mail.followers"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "stock.picking"),
+                    ("res_id", "in", list({note[0] for note in pending})),
+                    ("subtype_ids", "in", self.env.ref("mail.mt_note").id),
+                ]
+            )
+            .mapped("res_id")
+        )
+        for picking_id, author_id, body in pending:
+            if picking_id in followed:
+                Picking.browse(picking_id).message_post(body=body, author_id=author_id)
+        pending = [note for note in pending if note[0] not in followed]
+        while pending:
+            rounds, later, seen = {}, [], set()
+            for picking_id, author_id, body in pending:
+                if picking_id in seen:
+                    later.append((picking_id, author_id, body))
+                    continue
+                seen.add(picking_id)
+                rounds.setdefault(author_id, {})[picking_id] = body
+            for author_id, bodies in rounds.items():
+                Picking.browse(list(bodies))._message_log_batch(
+                    bodies, author_id=author_id
+                )
+            pending = later
+
+    def _integration_copy_backorders(self, backorder_moves=None):
+        """``{picking id: its backorder}``: the copies Odoo's
+        ``_create_backorder`` would make one by one
+        (``_create_backorder_picking``: a ``copy`` per delivery, each with
+        its own create, creation note and follower), made by one create
+        when several deliveries need one. The same values as Odoo's
+        ``copy`` (``copy_data`` with Odoo's defaults, translations copied),
+        in the order Odoo would create them: the same names from the
+        sequence. Odoo's ``_create_backorder`` then takes each delivery's
+        copy (:meth:`_create_backorder_picking`) and does the rest itself.
+        """
+        todo = self.browse(
+            [
+                picking.id
+                for picking in self
+                if (
+                    backorder_moves.filtered(lambda m, p=picking: m.picking_id == p)
+                    if backorder_moves
+                    else picking._get_moves_to_backorder()
+                )
+            ]
+        )
+        if len(todo) < 2:
+            return {}
+        defaults = {
+            picking.id: picking._integration_backorder_defaults() for picking in todo
+        }
+        vals_list = []
+        for picking in todo:
+            vals_list += picking.with_context(active_test=False).copy_data(
+                defaults[picking.id]
+            )
+        copies = self.create(vals_list)
+        for picking, copy in zip(todo, copies, strict=True):
+            picking.copy_translations(copy, excluded=defaults[picking.id])
+        return dict(zip(todo.ids, copies, strict=True))
+
+    def _integration_backorder_defaults(self):
+        """What Odoo's ``_create_backorder_picking`` gives ``copy``."""
+        self.ensure_one()
+        return {
+            "name": "/",
+            "move_ids": [],
+            "move_line_ids": [],
+            "backorder_id": self.id,
+        }
+
+    def _create_backorder_picking(self):
+        """The copy :meth:`_integration_copy_backorders` made for this
+        delivery, when it made one."""
+        memo = self.env.context.get(VALIDATION_MEMO)
+        copies = memo.get(BACKORDER_COPIES, dict) if memo is not None else {}
+        copy = copies.pop(self.id, None)
+        if copy is None:
+            return super()._create_backorder_picking()
+        return copy.with_env(self.env)
 
     def _integration_confirm_lots(self, lines, rows):
         """``{row index: stock.lot}`` of the rows of tracked products (the
@@ -402,7 +567,8 @@ class StockPicking(models.Model):
                 precision_rounding=move_line.product_uom_id.rounding,
             ):
                 vals["quantity"] = qty
-            vals["picked"] = True
+            if not move_line.picked:
+                vals["picked"] = True
             group = tuple(vals.items())
             writes[group] = writes.get(group, []) + [move_line.id]
         MoveLine = self.env["stock.move.line"]

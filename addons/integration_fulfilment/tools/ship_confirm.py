@@ -1,5 +1,6 @@
-"""Ship-confirm from a warehouse: SSCC-18 check digits and how shipped
-rows split over the moves of a picking.
+"""Ship-confirm from a warehouse: SSCC-18 check digits, how shipped rows
+split over the moves of a picking, and the context keys of the memos its
+validation keeps.
 
 No ORM. GS1 General Specifications, 7.9 (check digit calculation): the
 digits are weighted 3, 1, 3, 1... from the right, excluding the check
@@ -11,10 +12,20 @@ digit; the check digit brings the sum up to a multiple of ten.
 """
 
 __all__ = [
+    "QUANT_MEMO",
+    "VALIDATION_MEMO",
     "allocate",
     "gs1_check_digit",
+    "match_reserved",
     "sscc_error",
 ]
+
+# context keys of the per-validation memos (``BatchMemo``): the questions
+# Odoo asks again for every move of a ship-confirm's validation (push rules),
+# and the quants the backorders' reservation reads (valid only while no
+# quant is created, deleted or moved: see ``stock.quant._gather``)
+VALIDATION_MEMO = "integration_ship_confirm_memo"
+QUANT_MEMO = "integration_ship_confirm_quant_memo"
 
 
 def gs1_check_digit(digits):
