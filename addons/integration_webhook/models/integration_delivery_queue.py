@@ -81,14 +81,14 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         if must_run_without_delay(self.env) or queue_delay.Job is not Job:
             # trap_jobs() replaces the class in queue_job's delay module: the
             # trap sees every job asked for, as it would of with_delay
-            key_part = f"eta-{int(eta.timestamp())}" if eta else f"tx-{self._txid()}"
+            key_part = _eta_key_part(eta) if eta else f"tx-{self._txid()}"
             for subscription in subscriptions:
                 subscription.with_delay(
                     **self._drain_job_options(
                         subscription,
                         eta,
                         priority,
-                        f"integration_webhook.drain-{subscription.id}-{key_part}",
+                        _drain_identity_key(subscription, key_part),
                     )
                 )._drain()
             return
@@ -134,7 +134,7 @@ class IntegrationDeliveryQueue(models.AbstractModel):
         job_model = self.env["queue.job"].sudo()
         job_model.flush_model(["identity_key", "state"])
         if eta:
-            key_part, key_sql = f"eta-{int(eta.timestamp())}", SQL("job.identity_key")
+            key_part, key_sql = _eta_key_part(eta), SQL("job.identity_key")
         else:
             key_part, key_sql = "tx-", SQL("job.identity_key || txid_current()")
         rows = [
@@ -144,7 +144,7 @@ class IntegrationDeliveryQueue(models.AbstractModel):
                     subscription,
                     eta,
                     priority,
-                    f"integration_webhook.drain-{subscription.id}-{key_part}",
+                    _drain_identity_key(subscription, key_part),
                 ),
             )._store_values(create=True)
             for subscription in subscriptions
@@ -523,6 +523,16 @@ class IntegrationDeliveryQueue(models.AbstractModel):
                         days=subscription.disable_after_days,
                     )
                 )
+
+
+def _drain_identity_key(subscription, key_part):
+    """The identity key of a drain job: one waiting job per subscription and
+    transaction (``tx-<txid>``) or retry time (``eta-<epoch>``)."""
+    return f"integration_webhook.drain-{subscription.id}-{key_part}"
+
+
+def _eta_key_part(eta):
+    return f"eta-{int(eta.timestamp())}"
 
 
 def _ts(value):
