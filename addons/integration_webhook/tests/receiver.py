@@ -45,7 +45,9 @@ class _Handler(BaseHTTPRequestHandler):
             )
         if delay:
             time.sleep(delay)
-        reply = b'{"ok":true}' if 200 <= status < 300 else b'{"error":"scripted"}'
+        reply = server.reply or (
+            b'{"ok":true}' if 200 <= status < 300 else b'{"error":"scripted"}'
+        )
         try:
             self.send_response(status)
             for name, value in (headers or {}).items():
@@ -77,6 +79,7 @@ class WebhookReceiver:
         self.server.received = []
         self.server.script = deque()
         self.server.default = (default_status, None, delay)
+        self.server.reply = None  # the body of every answer, when set
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property

@@ -44,6 +44,15 @@ class TestDelivery(WebhookCase):
         self.assertEqual(cloud_event["type"], "integration.ping")
         self.assertEqual(cloud_event["sequence"], event.sequence)
 
+    def test_binary_answer_is_recorded(self):
+        # a receiver answering with bytes PostgreSQL text cannot hold
+        self.receiver.server.reply = b"ok\x00\xff done"
+        self.addCleanup(setattr, self.receiver.server, "reply", None)
+        subscription = self.subscribe()
+        _event, delivery = self.emit_and_drain(subscription)
+        self.assertEqual(delivery.state, "delivered")
+        self.assertEqual(delivery.attempt_ids.response_excerpt, "ok\ufffd\ufffd done")
+
     def test_batch_over_one_job(self):
         subscription = self.subscribe(batch_size=3)
         with trap_jobs():

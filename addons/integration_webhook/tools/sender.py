@@ -168,7 +168,11 @@ def post(connection, url, headers, body, timeout):
         outcome,
         status=status,
         duration_ms=_ms(started),
-        excerpt=raw[:EXCERPT_BYTES].decode("utf-8", "replace"),
+        # PostgreSQL text holds no NUL: a receiver's binary answer is kept
+        # readable instead of failing the recording of the batch
+        excerpt=raw[:EXCERPT_BYTES]
+        .decode("utf-8", "replace")
+        .replace("\x00", "\ufffd"),
         error=error,
         retry_after=retry_after,
     )
