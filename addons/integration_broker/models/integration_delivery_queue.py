@@ -4,7 +4,6 @@ from concurrent.futures import ThreadPoolExecutor
 from odoo import models
 from odoo.exceptions import UserError
 
-from odoo.addons.integration_core.tools.trace_context import make as make_traceparent
 from odoo.addons.integration_webhook.models.integration_delivery_queue import (
     DRAIN_TIME_BUDGET,
 )
@@ -51,7 +50,7 @@ class IntegrationDeliveryQueue(models.AbstractModel):
                 row = rows[delivery_id]
                 envelope = envelopes[row.event_id]
                 body, properties = build_message(
-                    envelope, style, make_traceparent(*row.next_trace())
+                    envelope, style, row.next_traceparent()
                 )
                 items.append(
                     (delivery_id, (routing_key(template, envelope), body, properties))

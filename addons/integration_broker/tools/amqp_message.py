@@ -26,6 +26,8 @@ True
 ('application/cloudevents+json', True, False)
 >>> routing_key("{type}", env), routing_key("orders.{subject}", env)
 ('order.accepted', 'orders.sale.order/7')
+>>> len(routing_key("{subject}", {"subject": "é" * 200}).encode())  # a shortstr: 255 bytes
+254
 >>> routing_key("{nope}", env)
 Traceback (most recent call last):
 ...
@@ -48,6 +50,7 @@ ROUTING_KEY_FIELDS = ("type", "subject", "source", "dataversion", "id")
 MAX_ROUTING_KEY = 255  # AMQP 0-9-1 shortstr
 
 
+@functools.lru_cache(maxsize=4096)
 def _timestamp(value):
     """Epoch seconds of the event's RFC 3339 ``time`` (None if absent)."""
     if not value:
@@ -142,8 +145,14 @@ def routing_key(template, envelope):
     ``{subject}``, ``{source}``, ``{dataversion}`` or ``{id}`` filled in
     (nothing else: no attribute access, no format specs)."""
     parts = _template_parts(template)
-    key = "".join(
-        part if index % 2 == 0 else str(envelope.get(part) or "")
-        for index, part in enumerate(parts)
-    )
+    if len(parts) == 3 and not parts[0] and not parts[2]:
+        # one placeholder and nothing else, as the default "{type}"
+        key = str(envelope.get(parts[1]) or "")
+    else:
+        key = "".join(
+            part if index % 2 == 0 else str(envelope.get(part) or "")
+            for index, part in enumerate(parts)
+        )
+    if len(key) * 4 <= MAX_ROUTING_KEY:
+        return key  # short enough whatever its characters (UTF-8: 4 bytes at most)
     return key.encode()[:MAX_ROUTING_KEY].decode("utf-8", "ignore")

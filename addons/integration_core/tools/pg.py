@@ -1,4 +1,5 @@
-"""PostgreSQL concurrency helpers and the suite's advisory-lock keys: no ORM.
+"""PostgreSQL concurrency helpers, the suite's advisory-lock keys and array
+parameters for bulk statements: no ORM.
 
 **Advisory locks.** The suite takes PostgreSQL advisory locks in the
 two-integer form ``(class, key)``: the class is a namespace, one per kind of
@@ -65,6 +66,7 @@ __all__ = [
     "LOCK_AVAILABILITY_DRAIN",
     "LOCK_EVENT_SUBJECT",
     "LOCK_WEBHOOK_DRAIN",
+    "array_literal",
     "is_concurrency_error",
     "is_lock_not_available",
     "is_serialization_failure",
@@ -228,3 +230,33 @@ def read_committed(cr, testing=False):
     """
     if not testing:
         cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+
+
+# ---------------------------------------------------------------------------
+# Array parameters
+# ---------------------------------------------------------------------------
+def _array_element(value):
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int):
+        return str(value)
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def array_literal(values):
+    """The text form of a one-dimensional PostgreSQL array of ``values``
+    (integers, booleans, strings or None), to pass as one parameter cast to
+    its array type (``%s::int4[]``, ``%s::varchar[]``).
+
+    A bulk statement's columns of hundreds of values cost psycopg2 one
+    adapter per element (about 0.5 us each, with the GIL held); one string
+    per column costs a fifth of that.
+
+    >>> array_literal([1, None, 3]), array_literal([])
+    ('{1,NULL,3}', '{}')
+    >>> print(array_literal(['a b', 'say "hi"', 'back\\\\slash', 'NULL', None, '']))
+    {"a b","say \\"hi\\"","back\\\\slash","NULL",NULL,""}
+    """
+    return "{" + ",".join(map(_array_element, values)) + "}"

@@ -10,6 +10,7 @@ from odoo.models import LOG_ACCESS_COLUMNS
 from odoo.tools import SQL
 
 from odoo.addons.integration_core.models.integration_exception import OPEN_STATES
+from odoo.addons.integration_core.tools import pg
 from odoo.addons.integration_core.tools.params import config_param
 from odoo.addons.integration_core.tools.trace_context import (
     is_trace_id,
@@ -60,6 +61,12 @@ class RecordingRow(NamedTuple):
             self.replay_count,
             self.attempt_count + 1,
         )
+
+    def next_traceparent(self):
+        """The ``traceparent`` header of the delivery's next attempt."""
+        trace_id, span_id = self.next_trace()
+        # attempt_trace made both valid: the header needs no second check
+        return f"00-{trace_id}-{span_id}-01"
 
 
 @functools.lru_cache(maxsize=10000)
@@ -481,6 +488,7 @@ class IntegrationDelivery(models.Model):
     def _recording_rows(self, ids):
         """What recording an outcome needs of each delivery, in one query:
         ``{id: RecordingRow}``."""
+        ids = list(ids)
         self.flush_model(["attempt_count", "replay_count", "is_test"])
         self.env["integration.event"].flush_model(["uuid", "trace_id"])
         self.env["integration.subscription"].flush_model(["retry_schedule"])
@@ -492,9 +500,10 @@ class IntegrationDelivery(models.Model):
               FROM integration_delivery d
               JOIN integration_subscription s ON s.id = d.subscription_id
               JOIN integration_event e ON e.id = d.event_id
-             WHERE d.id = ANY(%s)
+             WHERE d.id = ANY(%s::int4[]) AND d.id BETWEEN %s AND %s
             """,
-            (list(ids),),
+            # the range: the primary key walked, not the table scanned
+            (pg.array_literal(ids), min(ids, default=0), max(ids, default=0)),
         )
         return {row[0]: RecordingRow(*row) for row in self.env.cr.fetchall()}
 
@@ -507,8 +516,9 @@ class IntegrationDelivery(models.Model):
         """
         cr = self.env.cr
         uid = self.env.uid
-        # one array parameter per column, unnested by the database: the
-        # client composes nine parameters, not an SQL object per row
+        # one array parameter per column, unnested by the database, passed
+        # as text: the client composes nine strings, not an SQL object or a
+        # psycopg2 adapter per value
         columns = list(zip(*attempts, strict=True))
         statements = [
             SQL(
@@ -525,7 +535,7 @@ class IntegrationDelivery(models.Model):
                 uid,
                 uid,
                 SQL(", ").join(
-                    SQL(f"%s::{sql_type}[]", list(values))
+                    SQL(f"%s::{sql_type}[]", pg.array_literal(values))
                     for (_name, sql_type), values in zip(
                         _ATTEMPT_COLUMNS, columns, strict=True
                     )
@@ -549,7 +559,7 @@ class IntegrationDelivery(models.Model):
                         for name, value in change.items()
                     ),
                     uid,
-                    delivery_ids,
+                    SQL("%s::int4[]", pg.array_literal(delivery_ids)),
                 )
             )
         cr.execute(SQL(";").join(statements))

@@ -25,7 +25,6 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.integration_core.tools import pg
-from odoo.addons.integration_core.tools.trace_context import make as make_traceparent
 from odoo.addons.integration_core.tools.url_safety import UnsafeTargetError
 from odoo.addons.queue_job import delay as queue_delay
 from odoo.addons.queue_job.job import Job
@@ -385,7 +384,7 @@ class IntegrationDeliveryQueue(models.AbstractModel):
             row = rows[delivery_id]
             envelope = envelopes[row.event_id]
             items.append((delivery_id, envelope, f"msg_{envelope['id']}"))
-            traceparents[delivery_id] = make_traceparent(*row.next_trace())
+            traceparents[delivery_id] = row.next_traceparent()
         extra = subscription._extra_headers()
         style = subscription.payload_style
         hmac_secrets, ed_keys = signing
