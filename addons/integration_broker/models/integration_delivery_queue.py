@@ -88,32 +88,32 @@ class IntegrationDeliveryQueue(models.AbstractModel):
                     )
                     results = upcoming.result()
                     sent += len(chunk)
-                    outcomes = []
-                    for (delivery_id, _message), result in zip(
-                        chunk, results, strict=True
-                    ):
-                        outcomes.append(
-                            (
-                                delivery_model.browse(delivery_id),
-                                SendResult(
-                                    result.outcome,
-                                    duration_ms=result.duration_ms,
-                                    error=result.error,
-                                ),
-                            )
+                    outcomes = [
+                        (
+                            delivery_model.browse(delivery_id),
+                            SendResult(
+                                result.outcome,
+                                duration_ms=result.duration_ms,
+                                error=result.error,
+                            ),
                         )
-                        # an unroutable message is the subscriber's set-up, not
-                        # the broker failing: it does not open the circuit
-                        if not result.unroutable:
-                            circuit = circuit_tools.after_result(
-                                circuit,
-                                result.outcome == "success",
-                                time.time(),
-                                threshold,
-                                cooldown,
-                            )
-                        elif unroutable is None:
-                            unroutable = result.error
+                        for (delivery_id, _message), result in zip(
+                            chunk, results, strict=True
+                        )
+                    ]
+                    # an unroutable message is the subscriber's set-up, not
+                    # the broker failing: it does not open the circuit
+                    circuit = circuit_tools.after_results(
+                        circuit,
+                        [r.outcome == "success" for r in results if not r.unroutable],
+                        time.time(),
+                        threshold,
+                        cooldown,
+                    )
+                    if unroutable is None:
+                        unroutable = next(
+                            (r.error for r in results if r.unroutable), None
+                        )
                     blocked = circuit_tools.allows(circuit, time.time()) == 0
                     upcoming = None
                     if following and not blocked and time.monotonic() < deadline:

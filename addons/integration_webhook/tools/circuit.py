@@ -53,6 +53,27 @@ def after_result(circuit, success, now, threshold, cooldown):
     return replace(circuit, failures=failures, failing_since=failing_since)
 
 
+def after_results(circuit, successes, now, threshold, cooldown):
+    """The circuit after several attempts, in order (``successes``: one
+    bool each), as :func:`after_result` one by one: a success closes it, so
+    only the failures after the last success count.
+
+    >>> after_results(Circuit(), [False, True, False], 100, 3, 60).failures
+    1
+    >>> after_results(Circuit(), [False] * 3, 100, 3, 60).state
+    'open'
+    >>> after_results(Circuit("open", 3, 50), [], 100, 3, 60).state
+    'open'
+    """
+    rest = list(successes)
+    if True in rest:
+        circuit = Circuit()
+        rest = rest[len(rest) - rest[::-1].index(True) :]
+    for _failure in rest:
+        circuit = after_result(circuit, False, now, threshold, cooldown)
+    return circuit
+
+
 def allows(circuit, now):
     """How many deliveries may go now: all, one probe, or none."""
     current = state_at(circuit, now)
