@@ -282,6 +282,7 @@ class IntegrationDeliveryQueue(models.AbstractModel):
             # before it ends and enqueues the next job: nothing to wait for.
             return "busy: the running job takes what is due"
         try:
+            self._absorb_waiting_drains(subscription)
             summary = self._drain_locked(subscription)
             # before the lock goes: the next drain must see all of this one
             self._commit()
@@ -293,6 +294,35 @@ class IntegrationDeliveryQueue(models.AbstractModel):
                 "SELECT pg_advisory_unlock(%s, %s)",
                 (pg.LOCK_WEBHOOK_DRAIN, subscription.id),
             )
+
+    def _absorb_waiting_drains(self, subscription):
+        """Mark done the subscription's drain jobs that wait to start, one per
+        transaction that added deliveries (``tx-`` keys): each was stored by a
+        transaction that committed before this statement, so the claim that
+        follows sees its deliveries (and what it does not take, the next job
+        does). Run, each would only find the lock taken. Jobs due later (a
+        retry, ``eta-`` keys) and jobs the runner already handed to a worker
+        stay; a drain that fails before its first commit leaves them all."""
+        prefix = _drain_identity_key(subscription, "tx-")
+        jobs = self.env["queue.job"]
+        jobs.flush_model(["state", "identity_key"])
+        self.env.cr.execute(
+            """
+            UPDATE queue_job
+               SET state = 'done', date_done = now() at time zone 'UTC', result = %s
+             WHERE id IN (
+                   SELECT id FROM queue_job
+                    WHERE state = 'pending' AND identity_key LIKE %s
+                      FOR UPDATE SKIP LOCKED)
+            """,
+            (
+                "absorbed: the running drain took its deliveries",
+                prefix.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")
+                + "%",
+            ),
+        )
+        if self.env.cr.rowcount:
+            jobs.invalidate_model(["state", "date_done", "result"])
 
     def _drain_locked(self, subscription):
         if subscription.state != "active":

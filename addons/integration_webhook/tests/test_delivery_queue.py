@@ -1,6 +1,8 @@
 import time
+from datetime import timedelta
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.integration_core.tools.pg import LOCK_WEBHOOK_DRAIN
@@ -98,3 +100,38 @@ class TestDeliveryQueue(WebhookCase):
             other.execute(*lock)
             self.assertTrue(other.fetchone()[0], "the drain gave its lock back")
             other.execute(*unlock)
+
+    def test_waiting_drain_jobs_are_absorbed_by_the_running_one(self):
+        """The jobs other transactions stored for the subscription (one each)
+        end with the drain that takes their deliveries instead of each
+        running to find the lock taken; a retry's job, another
+        subscription's and a job already handed to a worker stay."""
+        subscription = self.subscribe()
+        other = self.subscribe(name="Other endpoint")
+        queue = self.env["integration.delivery.queue"]
+        jobs = self.env["queue.job"]
+        eta = fields.Datetime.now() + timedelta(hours=1)
+        before = jobs.search([])
+
+        def store(target, key_part, **options):
+            key = f"integration_webhook.drain-{target.id}-{key_part}"
+            target.with_delay(
+                **queue._drain_job_options(target, options.get("eta"), None, key)
+            )._drain()
+            return jobs.search([("identity_key", "=", key)])
+
+        waiting = store(subscription, "tx-101") | store(subscription, "tx-102")
+        handed = store(subscription, "tx-103")
+        handed.state = "enqueued"
+        retry = store(subscription, f"eta-{int(eta.timestamp())}", eta=eta)
+        elsewhere = store(other, "tx-104")
+        with trap_jobs():
+            self.emit()
+        self.assertEqual(len(jobs.search([]) - before), 5)
+
+        self.assertEqual(self.drain(subscription), "1 sent")
+        self.assertEqual(set(waiting.mapped("state")), {"done"})
+        self.assertIn("absorbed", waiting[0].result)
+        self.assertEqual(handed.state, "enqueued")
+        self.assertEqual(retry.state, "pending")
+        self.assertEqual(elsewhere.state, "pending")
