@@ -2,6 +2,8 @@ from datetime import datetime
 
 from odoo import api, fields, models
 
+from odoo.addons.integration_core.tools import pg
+
 
 class IntegrationDelivery(models.Model):
     """Inventory freshness: from the stock change to the channel informed."""
@@ -45,3 +47,25 @@ class IntegrationDelivery(models.Model):
                 )
             else:
                 delivery.freshness_seconds = 0.0
+
+    def _record_results(self, outcomes, rows=None):
+        """Recording tells the ORM that ``delivered_at`` changed on every
+        recorded delivery, which marks their freshness for recompute; only
+        the deliveries of a stock change have one (the others keep 0.0), so
+        the others are protected from a recompute that would rewrite each
+        with the same 0.0 (about 13 ms a window of 500 at the commit)."""
+        ids = [delivery.id for delivery, _result in outcomes]
+        if not ids:
+            return super()._record_results(outcomes, rows=rows)
+        self.flush_model(["stock_changed_at"])
+        self.env.cr.execute(
+            """
+            SELECT id FROM integration_delivery
+             WHERE id = ANY(%s::int4[]) AND id BETWEEN %s AND %s
+               AND stock_changed_at IS NULL
+            """,
+            (pg.array_literal(ids), min(ids), max(ids)),
+        )
+        unchanged = self.browse([row[0] for row in self.env.cr.fetchall()])
+        with self.env.protecting([self._fields["freshness_seconds"]], unchanged):
+            return super()._record_results(outcomes, rows=rows)

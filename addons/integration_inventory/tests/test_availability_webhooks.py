@@ -5,6 +5,7 @@ import standardwebhooks
 from odoo.tests import tagged
 
 from odoo.addons.integration_webhook.tests.common import WebhookCase
+from odoo.addons.integration_webhook.tools.sender import SendResult
 
 from .common import InventoryCase
 
@@ -78,3 +79,17 @@ class TestAvailabilityWebhooks(InventoryCase, WebhookCase):
         self.assertAlmostEqual(
             stored, max(0.0, (delivered_at - changed_at).total_seconds()), places=3
         )
+
+    def test_recording_recomputes_freshness_only_of_stock_changes(self):
+        """A delivery that reports no stock change keeps its freshness of 0
+        without a recompute (one per recorded delivery otherwise, each
+        rewritten at the commit)."""
+        subscription = self.subscribe(name="Pings")
+        self.emit()
+        delivery = subscription.delivery_ids
+        self.assertFalse(delivery.stock_changed_at)
+        field = delivery._fields["freshness_seconds"]
+        delivery._record_results([(delivery, SendResult("success", status=200))])
+        self.assertEqual(delivery.state, "delivered")
+        self.assertNotIn(delivery.id, self.env.transaction.tocompute.get(field, ()))
+        self.assertEqual(delivery.freshness_seconds, 0.0)
