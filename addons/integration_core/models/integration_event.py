@@ -339,9 +339,7 @@ class IntegrationEvent(models.Model):
               FROM integration_event
              WHERE id = ANY(%s::int4[]) AND id BETWEEN %s AND %s
             """,
-            # the range lets the planner walk the primary key over a window's
-            # (nearly consecutive) ids rather than scan the table
-            (pg.array_literal(self.ids), min(self.ids), max(self.ids)),
+            pg.ids_and_range(self.ids),
         )
         return {
             row[0]: cloudevent.envelope(*row[1:], base_url)

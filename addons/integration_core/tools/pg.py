@@ -67,6 +67,7 @@ __all__ = [
     "LOCK_EVENT_SUBJECT",
     "LOCK_WEBHOOK_DRAIN",
     "array_literal",
+    "ids_and_range",
     "is_concurrency_error",
     "is_lock_not_available",
     "is_serialization_failure",
@@ -260,3 +261,19 @@ def array_literal(values):
     {"a b","say \\"hi\\"","back\\\\slash","NULL",NULL,""}
     """
     return "{" + ",".join(map(_array_element, values)) + "}"
+
+
+def ids_and_range(ids):
+    """The parameters of ``id = ANY(%s::int4[]) AND id BETWEEN %s AND %s``:
+    ``ids`` as one array literal, and their smallest and largest.
+
+    With ``= ANY`` alone, hundreds of ids make the planner scan the table
+    (each probe of the primary key is costed as a random read); the range
+    lets it walk the key over ids that are nearly consecutive, as a drain's
+    window is.
+
+    >>> ids_and_range([7, 3, 5]), ids_and_range([])
+    (('{7,3,5}', 3, 7), ('{}', 0, 0))
+    """
+    ids = list(ids)
+    return array_literal(ids), min(ids, default=0), max(ids, default=0)

@@ -64,7 +64,7 @@ class IntegrationDelivery(models.Model):
              WHERE id = ANY(%s::int4[]) AND id BETWEEN %s AND %s
                AND stock_changed_at IS NULL
             """,
-            (pg.array_literal(ids), min(ids), max(ids)),
+            pg.ids_and_range(ids),
         )
         unchanged = self.browse([row[0] for row in self.env.cr.fetchall()])
         with self.env.protecting([self._fields["freshness_seconds"]], unchanged):

@@ -10,7 +10,7 @@ from odoo.models import LOG_ACCESS_COLUMNS
 from odoo.tools import SQL
 
 from odoo.addons.integration_core.models.integration_exception import OPEN_STATES
-from odoo.addons.integration_core.tools import pg
+from odoo.addons.integration_core.tools import pg, trace_context
 from odoo.addons.integration_core.tools.params import config_param
 from odoo.addons.integration_core.tools.trace_context import (
     is_trace_id,
@@ -64,9 +64,8 @@ class RecordingRow(NamedTuple):
 
     def next_traceparent(self):
         """The ``traceparent`` header of the delivery's next attempt."""
-        trace_id, span_id = self.next_trace()
-        # attempt_trace made both valid: the header needs no second check
-        return f"00-{trace_id}-{span_id}-01"
+        # attempt_trace made both ids valid
+        return trace_context.compose(*self.next_trace())
 
 
 @functools.lru_cache(maxsize=10000)
@@ -488,7 +487,6 @@ class IntegrationDelivery(models.Model):
     def _recording_rows(self, ids):
         """What recording an outcome needs of each delivery, in one query:
         ``{id: RecordingRow}``."""
-        ids = list(ids)
         self.flush_model(["attempt_count", "replay_count", "is_test"])
         self.env["integration.event"].flush_model(["uuid", "trace_id"])
         self.env["integration.subscription"].flush_model(["retry_schedule"])
@@ -502,8 +500,7 @@ class IntegrationDelivery(models.Model):
               JOIN integration_event e ON e.id = d.event_id
              WHERE d.id = ANY(%s::int4[]) AND d.id BETWEEN %s AND %s
             """,
-            # the range: the primary key walked, not the table scanned
-            (pg.array_literal(ids), min(ids, default=0), max(ids, default=0)),
+            pg.ids_and_range(ids),
         )
         return {row[0]: RecordingRow(*row) for row in self.env.cr.fetchall()}
 

@@ -23,6 +23,7 @@ from psycopg2.extensions import TRANSACTION_STATUS_INERROR
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.sql import escape_psql
 
 from odoo.addons.integration_core.tools import pg
 from odoo.addons.integration_core.tools.url_safety import UnsafeTargetError
@@ -317,8 +318,7 @@ class IntegrationDeliveryQueue(models.AbstractModel):
             """,
             (
                 "absorbed: the running drain took its deliveries",
-                prefix.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")
-                + "%",
+                escape_psql(prefix) + "%",
             ),
         )
         if self.env.cr.rowcount:
