@@ -53,6 +53,34 @@ class TestDelivery(WebhookCase):
         self.assertEqual(delivery.state, "delivered")
         self.assertEqual(delivery.attempt_ids.response_excerpt, "ok\ufffd\ufffd done")
 
+    def test_attempt_users_are_plain_ids_without_foreign_keys(self):
+        # recording inserts attempts in bulk: no res.users check per row
+        subscription = self.subscribe()
+        _event, delivery = self.emit_and_drain(subscription)
+        self.assertEqual(delivery.attempt_ids.create_uid, self.env.uid)
+        self.assertEqual(delivery.attempt_ids.write_uid, self.env.uid)
+        constraints = """
+            SELECT conname FROM pg_constraint
+             WHERE conrelid = 'integration_delivery_attempt'::regclass
+               AND contype = 'f' ORDER BY conname
+        """
+        self.env.cr.execute(constraints)
+        self.assertEqual(
+            [name for (name,) in self.env.cr.fetchall()],
+            ["integration_delivery_attempt_delivery_id_fkey"],
+        )
+        # a database made before keeps Odoo's keys until the update drops them
+        self.env.cr.execute(
+            """
+            ALTER TABLE integration_delivery_attempt
+              ADD CONSTRAINT integration_delivery_attempt_write_uid_fkey
+              FOREIGN KEY (write_uid) REFERENCES res_users(id) ON DELETE SET NULL
+            """
+        )
+        self.env["integration.delivery.attempt"].init()
+        self.env.cr.execute(constraints)
+        self.assertEqual(len(self.env.cr.fetchall()), 1)
+
     def test_batch_over_one_job(self):
         subscription = self.subscribe(batch_size=3)
         with trap_jobs():
