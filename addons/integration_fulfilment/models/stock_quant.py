@@ -1,12 +1,21 @@
+import psycopg2
+
 from odoo import api, fields, models
 
+from odoo.addons.integration_core.tools.pg import is_concurrency_error
 from odoo.addons.integration_distribution.tools.batch_memo import asked_by
 
-from ..tools.ship_confirm import QUANT_MEMO
+from ..tools.ship_confirm import QUANT_MEMO, VALIDATION_MEMO, own_first
 
 # a write of these fields can change which quants a search finds (in_date:
 # their FIFO order)
 GATHER_FIELDS = {"product_id", "location_id", "lot_id", "package_id", "owner_id"}
+# the ids of the quants the transaction changed (in ``cr.precommit.data``,
+# which a commit or rollback clears: their rows are locked until then)
+CHANGED_QUANTS = "integration_fulfilment.changed_quants"
+# in the validation's memo: the quants (product, location, lot, package,
+# owner) PostgreSQL refused it to reserve
+REFUSED_QUANTS = ("refused_quants",)
 
 
 class StockQuant(models.Model):
@@ -61,8 +70,92 @@ class StockQuant(models.Model):
             lambda: compute(
                 product_id, location_id, lot_id, package_id, owner_id, strict, qty
             ),
+        ).with_env(self.env)
+        return self._integration_reserve_order(quants, product_id, location_id)
+
+    def _integration_reserve_order(self, quants, product_id, location_id):
+        """The quants a ship-confirm's backorders reserve from, in order.
+
+        Those PostgreSQL refused this validation (another transaction
+        changed them since it began, see ``stock.move._action_assign``) are
+        left out, as Odoo's reservation skips the quants another
+        transaction holds. The quants the validation changed come first
+        among those FIFO (or LIFO) cannot tell apart
+        (:func:`~..tools.ship_confirm.own_first`): the backorders of a batch
+        then reserve the units their deliveries left in their bins, locked
+        by this transaction already, rather than the same units as another
+        transaction."""
+        validation = self.env.context.get(VALIDATION_MEMO)
+        if validation is None:
+            return quants
+        refused = validation.get(REFUSED_QUANTS, set)
+        if refused:
+            quants = quants.filtered(lambda q: q._integration_key() not in refused)
+        changed = self.env.cr.precommit.data.get(CHANGED_QUANTS)
+        if not changed or self._get_removal_strategy(product_id, location_id) not in (
+            "fifo",
+            "lifo",
+        ):
+            return quants
+        order = own_first(
+            [(quant.id, bool(quant.lot_id), quant.in_date) for quant in quants],
+            changed,
         )
-        return quants.with_env(self.env)
+        return self.browse([row[0] for row in order])
+
+    def _integration_key(self):
+        return (
+            self.product_id.id,
+            self.location_id.id,
+            self.lot_id.id,
+            self.package_id.id,
+            self.owner_id.id,
+        )
+
+    @api.model
+    def _update_available_quantity(
+        self,
+        product_id,
+        location_id,
+        quantity=False,
+        reserved_quantity=False,
+        lot_id=None,
+        package_id=None,
+        owner_id=None,
+        in_date=None,
+    ):
+        """In a ship-confirm's validation, a reservation PostgreSQL refuses
+        (another transaction changed the quant since this one began) is
+        remembered: the validation's next try leaves that quant out
+        (:meth:`_integration_reserve_order`)."""
+        try:
+            return super()._update_available_quantity(
+                product_id,
+                location_id,
+                quantity,
+                reserved_quantity,
+                lot_id,
+                package_id,
+                owner_id,
+                in_date,
+            )
+        except psycopg2.OperationalError as error:
+            validation = self.env.context.get(VALIDATION_MEMO)
+            if (
+                validation is not None
+                and reserved_quantity
+                and is_concurrency_error(error)
+            ):
+                validation.get(REFUSED_QUANTS, set).add(
+                    (
+                        product_id.id,
+                        location_id.id,
+                        lot_id.id if lot_id else False,
+                        package_id.id if package_id else False,
+                        owner_id.id if owner_id else False,
+                    )
+                )
+            raise
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -70,6 +163,10 @@ class StockQuant(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if "quantity" in vals or "reserved_quantity" in vals:
+            self.env.cr.precommit.data.setdefault(CHANGED_QUANTS, set()).update(
+                self.ids
+            )
         if self.env.context.get(QUANT_MEMO) is not None and (
             GATHER_FIELDS.intersection(vals)
             or (

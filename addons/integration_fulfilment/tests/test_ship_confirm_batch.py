@@ -3,11 +3,13 @@ whole batch at once (the backorders copied in one create, their notes,
 the kept push rules and quants) leaves what Odoo leaves delivery by
 delivery."""
 
+from odoo import fields
 from odoo.tests import TransactionCase, new_test_user, tagged
 from odoo.tools.sql import index_exists
 
 from odoo.addons.integration_distribution.tools.batch_memo import BatchMemo
 
+from ..models.stock_quant import CHANGED_QUANTS
 from ..models.stock_quant_package import SSCC_INDEX
 from ..tools.ship_confirm import QUANT_MEMO
 
@@ -216,3 +218,90 @@ class TestShipConfirmBatch(TransactionCase):
         self.assertEqual(len(memo), 0)
         after = Quant._gather(self.desk, stock)
         self.assertEqual(after - before, Quant.search([("location_id", "=", shelf.id)]))
+
+    def test_a_backorder_takes_what_its_delivery_left_among_equals(self):
+        """Between free units FIFO cannot tell apart (the same in_date), the
+        backorder reserves the one its delivery left in its bin (a quant
+        the validation holds already), not another bin's; an older unit
+        still goes first."""
+        stock = self.warehouse.lot_stock_id
+        cup = self.env["product.product"].create(
+            {"name": "Batch cup", "default_code": "SCB-CUP", "is_storable": True}
+        )
+        self.env["integration.mapping"].create(
+            {
+                "system_id": self.wms.id,
+                "kind": "product",
+                "external_code": "SCB-CUP",
+                "res_id": cup.id,
+            }
+        )
+        Quant = self.env["stock.quant"]
+        same_day = fields.Datetime.to_datetime("2024-05-01 08:00:00")
+        bins = self.env["stock.location"].create(
+            [{"name": f"Batch cup bin {n}", "location_id": stock.id} for n in range(3)]
+        )
+        Quant._update_available_quantity(cup, bins[0], 1, in_date=same_day)
+        Quant._update_available_quantity(cup, bins[1], 2, in_date=same_day)
+
+        def delivery(quantity):
+            picking = self.env["stock.picking"].create(
+                {
+                    "picking_type_id": self.warehouse.out_type_id.id,
+                    "location_id": stock.id,
+                    "location_dest_id": self.env.ref(
+                        "stock.stock_location_customers"
+                    ).id,
+                    "move_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": cup.name,
+                                "product_id": cup.id,
+                                "product_uom_qty": quantity,
+                                "location_id": stock.id,
+                                "location_dest_id": self.env.ref(
+                                    "stock.stock_location_customers"
+                                ).id,
+                            },
+                        )
+                    ],
+                }
+            )
+            picking.action_confirm()
+            picking.action_assign()
+            return picking
+
+        def ship_one(picking):
+            # what came before was other transactions' (a commit forgets
+            # which quants this one changed)
+            self.env.flush_all()
+            self.env.cr.precommit.data.pop(CHANGED_QUANTS, None)
+            picking._integration_ship_confirm_prepare(
+                self.wms,
+                {
+                    "shipment_id": f"SCB-CUP-{picking.id}",
+                    "lines": [{"sku": "SCB-CUP", "quantity": 1}],
+                },
+            )
+            picking._integration_ship_confirm_validate(self.wms, {})
+            return picking.backorder_ids
+
+        # the first bin's unit is free, the delivery reserved the second's two
+        other = delivery(1)
+        picking = delivery(2)
+        other.do_unreserve()
+        self.assertEqual(picking.move_line_ids.location_id, bins[1])
+        backorder = ship_one(picking)
+        self.assertEqual(backorder.state, "assigned")
+        self.assertEqual(backorder.move_line_ids.location_id, bins[1])
+        # an older unit elsewhere is still taken first
+        Quant._update_available_quantity(
+            cup, bins[2], 2, in_date=fields.Datetime.to_datetime("2024-06-01")
+        )
+        other = delivery(1)
+        later = delivery(2)
+        other.do_unreserve()
+        self.assertEqual(later.move_line_ids.location_id, bins[2])
+        self.assertEqual(ship_one(later).move_line_ids.location_id, bins[0])

@@ -17,6 +17,7 @@ __all__ = [
     "allocate",
     "gs1_check_digit",
     "match_reserved",
+    "own_first",
     "sscc_error",
 ]
 
@@ -26,6 +27,33 @@ __all__ = [
 # quant is created, deleted or moved: see ``stock.quant._gather``)
 VALIDATION_MEMO = "integration_ship_confirm_memo"
 QUANT_MEMO = "integration_ship_confirm_quant_memo"
+
+
+def own_first(quants, own):
+    """``quants`` in their removal order (``(id, has a lot, in_date)``
+    triples, FIFO or LIFO), those in ``own`` (ids) first among quants that
+    order cannot tell apart (the same lot preference and in_date): a
+    validation that reserves its backorders from quants it already
+    changed does not wait on, or lose to, another transaction's.
+
+    >>> rows = [(1, False, "d1"), (2, False, "d1"), (3, False, "d1"), (4, False, "d2")]
+    >>> [row[0] for row in own_first(rows, {3, 4})]
+    [3, 1, 2, 4]
+    >>> [row[0] for row in own_first(rows, set())]
+    [1, 2, 3, 4]
+    >>> [row[0] for row in own_first([(5, True, "d2"), (6, False, "d1")], {6})]
+    [5, 6]
+    """
+    if not own:
+        return list(quants)
+    ranked, rank, previous = [], -1, None
+    for quant in quants:
+        tie = (quant[1], quant[2])
+        if tie != previous:
+            rank, previous = rank + 1, tie
+        ranked.append((rank, quant[0] not in own, quant))
+    ranked.sort(key=lambda item: item[:2])
+    return [item[2] for item in ranked]
 
 
 def gs1_check_digit(digits):
