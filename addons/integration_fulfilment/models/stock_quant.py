@@ -18,6 +18,14 @@ CHANGED_QUANTS = "integration_fulfilment.changed_quants"
 REFUSED_QUANTS = ("refused_quants",)
 
 
+def _quant_key(product, location, lot, package, owner):
+    """What tells one quant from another (records, or None for none)."""
+    return tuple(
+        record.id if record else False
+        for record in (product, location, lot, package, owner)
+    )
+
+
 class StockQuant(models.Model):
     _inherit = "stock.quant"
 
@@ -104,12 +112,12 @@ class StockQuant(models.Model):
         return self.browse([row[0] for row in order])
 
     def _integration_key(self):
-        return (
-            self.product_id.id,
-            self.location_id.id,
-            self.lot_id.id,
-            self.package_id.id,
-            self.owner_id.id,
+        return _quant_key(
+            self.product_id,
+            self.location_id,
+            self.lot_id,
+            self.package_id,
+            self.owner_id,
         )
 
     @api.model
@@ -147,13 +155,7 @@ class StockQuant(models.Model):
                 and is_concurrency_error(error)
             ):
                 validation.get(REFUSED_QUANTS, set).add(
-                    (
-                        product_id.id,
-                        location_id.id,
-                        lot_id.id if lot_id else False,
-                        package_id.id if package_id else False,
-                        owner_id.id if owner_id else False,
-                    )
+                    _quant_key(product_id, location_id, lot_id, package_id, owner_id)
                 )
             raise
 
