@@ -87,7 +87,7 @@ class StockQuant(models.Model):
         Those PostgreSQL refused this validation (another transaction
         changed them since it began, see ``stock.move._action_assign``) are
         left out, as Odoo's reservation skips the quants another
-        transaction holds. The quants the validation changed come first
+        transaction holds. The quants the transaction changed come first
         among those FIFO (or LIFO) cannot tell apart
         (:func:`~..tools.ship_confirm.own_first`): the backorders of a batch
         then reserve the units their deliveries left in their bins, locked
