@@ -54,11 +54,12 @@ class StockQuant(models.Model):
         the quantity) are kept.
         """
         memo = self.env.context.get(QUANT_MEMO)
-        if (
-            memo is None
-            or strict
-            or self._get_removal_strategy(product_id, location_id) == "least_packages"
-        ):
+        if memo is None or strict:
+            return super()._gather(
+                product_id, location_id, lot_id, package_id, owner_id, strict, qty
+            )
+        strategy = self._get_removal_strategy(product_id, location_id)
+        if strategy == "least_packages":
             return super()._gather(
                 product_id, location_id, lot_id, package_id, owner_id, strict, qty
             )
@@ -79,9 +80,9 @@ class StockQuant(models.Model):
                 product_id, location_id, lot_id, package_id, owner_id, strict, qty
             ),
         ).with_env(self.env)
-        return self._integration_reserve_order(quants, product_id, location_id)
+        return self._integration_reserve_order(quants, strategy)
 
-    def _integration_reserve_order(self, quants, product_id, location_id):
+    def _integration_reserve_order(self, quants, strategy):
         """The quants a ship-confirm's backorders reserve from, in order.
 
         Those PostgreSQL refused this validation (another transaction
@@ -100,10 +101,7 @@ class StockQuant(models.Model):
         if refused:
             quants = quants.filtered(lambda q: q._integration_key() not in refused)
         changed = self.env.cr.precommit.data.get(CHANGED_QUANTS)
-        if not changed or self._get_removal_strategy(product_id, location_id) not in (
-            "fifo",
-            "lifo",
-        ):
+        if not changed or strategy not in ("fifo", "lifo"):
             return quants
         order = own_first(
             [(quant.id, bool(quant.lot_id), quant.in_date) for quant in quants],

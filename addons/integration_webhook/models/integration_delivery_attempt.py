@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import sql
 
 from odoo.addons.integration_core.tools.trace_context import is_trace_id
 
@@ -54,26 +54,10 @@ class IntegrationDeliveryAttempt(models.Model):
         # databases made before the users became plain ids keep the foreign
         # keys Odoo created for them until they are dropped here (looked up
         # first: DROP CONSTRAINT locks the table even when there is none)
-        self.env.cr.execute(
-            """
-            SELECT conname FROM pg_constraint
-             WHERE conrelid = 'integration_delivery_attempt'::regclass
-               AND contype = 'f' AND conname = ANY(%s)
-            """,
-            [
-                [
-                    "integration_delivery_attempt_create_uid_fkey",
-                    "integration_delivery_attempt_write_uid_fkey",
-                ]
-            ],
-        )
-        for (name,) in self.env.cr.fetchall():
-            self.env.cr.execute(
-                SQL(
-                    "ALTER TABLE integration_delivery_attempt DROP CONSTRAINT %s",
-                    SQL.identifier(name),
-                )
-            )
+        for column in ("create_uid", "write_uid"):
+            name = f"{self._table}_{column}_fkey"
+            if sql.constraint_definition(self.env.cr, self._table, name):
+                sql.drop_constraint(self.env.cr, self._table, name)
 
     @api.depends("trace_id", "span_id")
     def _compute_traceparent(self):
